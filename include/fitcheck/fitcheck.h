@@ -1,0 +1,376 @@
+/*
+ * fitcheck.h - the public interface of libfitcheck: catalogs of hardware,
+ * models and quantizations, and the estimator that says whether a model fits
+ * on a machine and how fast it runs.
+ *
+ * Ownership: a catalog returned by fc_catalog_new() is owned by the caller and
+ * released with fc_catalog_free(). Every pointer reached through a catalog
+ * (entries, their strings) is borrowed and valid until the catalog is freed
+ * or the entry is replaced by a later fc_catalog_add_json() with the same id.
+ * Estimates are plain values owned by whoever declared them; the estimator
+ * allocates nothing.
+ *
+ * Errors: fallible functions return an fc_status (FC_OK == 0) and, when given
+ * an fc_error, fill it with a one-line message that names the file, the
+ * entry and the field. The library never prints and never exits.
+ *
+ * Units: bytes for memory in estimates; GiB in catalogs for memory sizes
+ * (a "24 GB" card holds 24 GiB); GB/s (1e9 bytes/s) for bandwidth; TFLOPS
+ * (1e12) for compute; tokens and tokens per second for speed.
+ */
+#ifndef FITCHECK_H
+#define FITCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FC_VERSION_MAJOR 0
+#define FC_VERSION_MINOR 1
+#define FC_VERSION_PATCH 0
+#define FC_VERSION_STRING "0.1.0"
+#define FC_SCHEMA_VERSION 1
+
+const char *fc_version(void);
+
+/* ---- status ------------------------------------------------------------ */
+
+#define FC_STATUS_MAP(X)                                             \
+    X(FC_OK, "ok")                                                   \
+    X(FC_ERR_NOMEM, "out of memory")                                 \
+    X(FC_ERR_IO, "cannot read file")                                 \
+    X(FC_ERR_PARSE, "malformed JSON")                                \
+    X(FC_ERR_FIELD, "invalid field")                                 \
+    X(FC_ERR_DUPLICATE, "duplicate id")                              \
+    X(FC_ERR_NOT_FOUND, "not found")                                 \
+    X(FC_ERR_AMBIGUOUS, "ambiguous name")                            \
+    X(FC_ERR_RANGE, "value out of range")                            \
+    X(FC_ERR_REFERENCE, "unknown reference")
+
+typedef enum {
+#define FC_STATUS_ENUM(code, text) code,
+    FC_STATUS_MAP(FC_STATUS_ENUM)
+#undef FC_STATUS_ENUM
+} fc_status;
+
+const char *fc_status_str(fc_status status);
+
+#define FC_ERROR_MSG_MAX 512
+
+typedef struct fc_error {
+    fc_status code;
+    char msg[FC_ERROR_MSG_MAX]; /* one line, no trailing newline */
+} fc_error;
+
+/* ---- catalog entries ----------------------------------------------------- */
+
+typedef struct fc_strlist {
+    const char **items;
+    size_t count;
+} fc_strlist;
+
+/* Fields common to every catalog entry. */
+typedef struct fc_entry_info {
+    const char *id;
+    const char *name;
+    fc_strlist aliases;
+    const char *source;
+    const char *notes;
+    const char *ref;       /* row id in the reference sheets, or NULL */
+    const char *origin;    /* file the entry was loaded from */
+    fc_strlist unverified; /* field names whose values are unverified */
+} fc_entry_info;
+
+typedef struct fc_backend {
+    fc_entry_info info;
+    const char *runtime;      /* "llama.cpp", "mlx", ... */
+    const char *quant_format; /* quant format it runs: "gguf", "mlx" */
+    /* Decode: time per token = token_overhead_us + layers * layer_overhead_us
+     * + bytes read / (bandwidth * bw_efficiency * memory-class factor). */
+    double bw_efficiency;        /* share of peak bandwidth reached (GDDR/LPDDR) */
+    double hbm_efficiency_scale; /* multiplier on bw_efficiency for HBM memory */
+    double token_overhead_us;    /* fixed cost per generated token */
+    double layer_overhead_us;    /* fixed cost per layer per token */
+    double prefill_efficiency;   /* share of dense FP16 TFLOPS reached in prefill */
+    double context_mib_base;     /* driver/runtime context per device, MiB */
+    double context_mib_per_cu;   /* plus this per compute unit (SM/CU/core) */
+    double cpu_bw_efficiency;    /* share of host RAM bandwidth for offloaded layers */
+} fc_backend;
+
+typedef struct fc_hardware {
+    fc_entry_info info;
+    const char *vendor;
+    const char *category;
+    const char *memory_type;
+    const char *backend;   /* default backend id */
+    fc_strlist backends;   /* other backends it runs */
+    const char *link;      /* default multi-GPU link id, or NULL */
+    const char *price_kind;
+    double memory_gb;      /* GiB */
+    double bandwidth_gbs;
+    double fp16_tflops;
+    double gpu_usable_default_gb; /* unified memory: default GPU limit (GiB), 0 = n/a */
+    double power_w, idle_w, price_usd; /* 0 = unknown */
+    int compute_units;     /* 0 = unknown */
+    int release_year;
+    int pcie_gen, pcie_lanes;
+    bool unified_memory;
+} fc_hardware;
+
+typedef struct fc_host {
+    fc_entry_info info;
+    double bandwidth_gbs;
+    double memory_gb;
+    int channels;
+} fc_host;
+
+typedef struct fc_link {
+    fc_entry_info info;
+    double bandwidth_gbs; /* per direction */
+    double latency_us;
+} fc_link;
+
+typedef enum { FC_ARCH_DENSE, FC_ARCH_MOE, FC_ARCH_HYBRID } fc_arch;
+
+typedef struct fc_model {
+    fc_entry_info info;
+    const char *family;
+    const char *hf_repo;
+    const char *same_as;
+    const char *native_dtype;
+    const char *release_date;
+    const char *license;
+    const char *params_note;
+    fc_strlist quants;      /* quant ids that exist for this model; empty = any */
+    fc_arch arch;
+    double params_b;        /* total weights, billions */
+    double params_stated_b; /* headline figure, 0 = same as params_b */
+    double active_params_b; /* weights read per token, billions (resolved) */
+    int layers, hidden_size, heads, kv_heads, head_dim;
+    int intermediate_size, vocab_size;
+    long context, max_position_embeddings;
+    bool tie_embeddings, attention_bias;
+    /* sliding-window attention: 0 window = none */
+    int swa_window, swa_local_layers, swa_global_layers;
+    /* multi-head latent attention: kv_lora_rank 0 = none */
+    int mla_kv_lora_rank, mla_qk_rope_head_dim, mla_qk_nope_head_dim;
+    int mla_v_head_dim, mla_q_lora_rank;
+    /* mixture of experts: experts 0 = dense */
+    int moe_experts, moe_experts_per_token, moe_shared_experts;
+    int moe_expert_intermediate, moe_shared_intermediate, moe_dense_layers;
+    /* hybrid: attention_layers 0 = every layer has attention */
+    int hybrid_attention_layers;
+    double hybrid_state_bytes;
+    double kv_ref_global, kv_ref_local; /* reference KV bytes/token (bf16), 0 = none */
+} fc_model;
+
+typedef struct fc_quant {
+    fc_entry_info info;
+    const char *family;
+    const char *format;
+    double bpw;
+    double nominal_bpw;
+    double embed_bpw; /* bits of the embedding and output tables when they are kept
+                         at higher precision (AWQ, GPTQ, FP8); 0 = bpw */
+    int ladder; /* rank in the auto search, 0 = never chosen automatically */
+} fc_quant;
+
+typedef enum {
+    FC_KIND_HARDWARE,
+    FC_KIND_HOST,
+    FC_KIND_LINK,
+    FC_KIND_MODEL,
+    FC_KIND_QUANT,
+    FC_KIND_BACKEND,
+    FC_KIND_COUNT
+} fc_kind;
+
+const char *fc_kind_name(fc_kind kind); /* "hardware", "model", ... */
+
+/* ---- catalog ------------------------------------------------------------- */
+
+typedef struct fc_catalog fc_catalog;
+
+fc_catalog *fc_catalog_new(void);
+void fc_catalog_free(fc_catalog *cat);
+
+/*
+ * Parse one JSON document (any of the sections hardware, hosts, links,
+ * models, quants, backends) and add its entries; an entry whose id exists
+ * replaces it. `origin` names the document in error messages. On error the
+ * catalog is left exactly as it was before the call.
+ */
+fc_status fc_catalog_add_json(fc_catalog *cat, const char *json, size_t len,
+                              const char *origin, fc_error *err);
+
+/* Add the catalogs compiled into the library (data/ JSON files at build time). */
+fc_status fc_catalog_add_embedded(fc_catalog *cat, fc_error *err);
+
+/* Read a file and call fc_catalog_add_json() on it. */
+fc_status fc_catalog_add_file(fc_catalog *cat, const char *path, fc_error *err);
+
+/* Cross-entry checks after every document is in: references to unknown
+ * backends and links, models' quant lists. */
+fc_status fc_catalog_validate(const fc_catalog *cat, fc_error *err);
+
+size_t fc_catalog_count(const fc_catalog *cat, fc_kind kind);
+const fc_hardware *fc_catalog_hardware(const fc_catalog *cat, size_t i);
+const fc_host *fc_catalog_host(const fc_catalog *cat, size_t i);
+const fc_link *fc_catalog_link(const fc_catalog *cat, size_t i);
+const fc_model *fc_catalog_model(const fc_catalog *cat, size_t i);
+const fc_quant *fc_catalog_quant(const fc_catalog *cat, size_t i);
+const fc_backend *fc_catalog_backend(const fc_catalog *cat, size_t i);
+const fc_entry_info *fc_catalog_info(const fc_catalog *cat, fc_kind kind, size_t i);
+
+/*
+ * Find an entry by id, alias or display name, ignoring case, spaces,
+ * dashes, underscores and dots. Returns its index through *index.
+ * FC_ERR_NOT_FOUND / FC_ERR_AMBIGUOUS fill err with the closest matches
+ * ("unknown hardware 'rtx4099' (did you mean rtx4090, rtx4080?)").
+ */
+fc_status fc_catalog_find(const fc_catalog *cat, fc_kind kind, const char *name,
+                          size_t *index, fc_error *err);
+
+const fc_hardware *fc_find_hardware(const fc_catalog *cat, const char *name, fc_error *err);
+const fc_host *fc_find_host(const fc_catalog *cat, const char *name, fc_error *err);
+const fc_link *fc_find_link(const fc_catalog *cat, const char *name, fc_error *err);
+const fc_model *fc_find_model(const fc_catalog *cat, const char *name, fc_error *err);
+const fc_quant *fc_find_quant(const fc_catalog *cat, const char *name, fc_error *err);
+const fc_backend *fc_find_backend(const fc_catalog *cat, const char *name, fc_error *err);
+
+/* Lookup key: lowercase letters and digits only ("RTX 4090" -> "rtx4090"). */
+void fc_name_key(const char *name, char *out, size_t out_size);
+
+/* ---- architecture arithmetic --------------------------------------------- */
+
+typedef struct fc_param_count {
+    double total;            /* every decoder weight */
+    double active;           /* read per token: no input embedding, top-k experts */
+    double embedding;        /* input embedding table */
+    double expert;           /* all routed-expert weights */
+    double expert_active;    /* routed-expert weights read per token */
+    double per_layer_dense;  /* non-expert weights of one average layer */
+} fc_param_count;
+
+/* Count parameters from the architecture fields alone (params_b ignored). */
+fc_param_count fc_model_count_params(const fc_model *m);
+
+/* ---- estimator ----------------------------------------------------------- */
+
+typedef enum { FC_KV_F16, FC_KV_Q8_0, FC_KV_Q4_0 } fc_kv_type;
+typedef enum { FC_SPLIT_LAYER, FC_SPLIT_TENSOR } fc_split;
+typedef enum { FC_VERDICT_FITS, FC_VERDICT_TIGHT, FC_VERDICT_OFFLOAD, FC_VERDICT_NO } fc_verdict;
+typedef enum { FC_OFFLOAD_NONE, FC_OFFLOAD_LAYERS, FC_OFFLOAD_EXPERTS } fc_offload_mode;
+
+const char *fc_kv_type_name(fc_kv_type t);          /* "f16" */
+int fc_kv_type_from_name(const char *s, fc_kv_type *out); /* 0 on success */
+double fc_kv_type_bytes(fc_kv_type t);              /* bytes per element */
+const char *fc_verdict_name(fc_verdict v);          /* "fits" */
+const char *fc_split_name(fc_split s);
+const char *fc_offload_name(fc_offload_mode m);
+
+typedef struct fc_request {
+    const fc_hardware *hardware;
+    int gpus;                 /* devices of that hardware, >= 1 */
+    const fc_model *model;
+    const fc_quant *quant;
+    const fc_backend *backend;
+    const fc_link *link;      /* between devices; NULL = none needed */
+    const fc_host *host;      /* system RAM for offload */
+    double host_ram_gb;       /* 0 = the host profile's memory_gb */
+    long context;             /* tokens of KV cache to allocate */
+    long prompt;              /* -p P */
+    long gen;                 /* -n N */
+    fc_kv_type kv_type;
+    fc_split split;
+    int ubatch;               /* micro-batch for prefill, llama.cpp -ub (512) */
+    double reserve_gb;        /* <0 = default per category: kept back for display/OS */
+    bool allow_offload;       /* consider system RAM when GPU memory is short */
+} fc_request;
+
+#define FC_REQUEST_INIT { NULL, 1, NULL, NULL, NULL, NULL, NULL, 0.0, 4096, 512, 128, \
+                          FC_KV_F16, FC_SPLIT_LAYER, 512, -1.0, true }
+
+#define FC_MAX_TERMS 48
+
+/* One line of --explain: a named figure, its value and the formula behind it. */
+typedef struct fc_term {
+    const char *name;
+    double value;
+    const char *unit;
+    char formula[160];
+} fc_term;
+
+typedef struct fc_estimate {
+    /* memory (bytes, whole setup unless noted) */
+    double weights_bytes;       /* the model file's weights */
+    double weights_gpu_bytes;   /* weights kept in GPU memory */
+    double kv_cache_bytes;      /* at the requested context */
+    double kv_bytes_per_token;  /* at full length, averaged over layers */
+    double state_bytes;         /* hybrid models' fixed recurrent state */
+    double overhead_bytes;      /* compute buffers, logits, driver context */
+    double total_bytes;         /* weights + kv + state + overhead */
+    double gpu_needed_bytes;    /* what must sit in GPU memory to run fully on it */
+    double device_bytes;        /* physical memory of the devices */
+    double reserve_bytes;       /* kept back by the platform / desktop */
+    double available_bytes;     /* device_bytes - reserve_bytes (Apple: wired limit) */
+    double offloaded_bytes;     /* weights that run from system RAM */
+    double host_available_bytes;
+    /* Apple and other unified machines */
+    bool needs_wired_limit_raise;
+    double wired_limit_default_bytes;
+    double wired_limit_max_bytes;
+    long wired_limit_mb;        /* suggested iogpu.wired_limit_mb, 0 = none */
+    /* verdict */
+    fc_verdict verdict;
+    bool fits;                  /* fits or tight */
+    double headroom_bytes;      /* available - gpu_needed (may be negative) */
+    long max_context;           /* largest context that fits in GPU memory (0 = none) */
+    fc_offload_mode offload_mode;
+    int gpu_layers;             /* layers on the GPU(s) (llama.cpp -ngl) */
+    int cpu_moe_layers;         /* layers whose experts are in RAM (--n-cpu-moe) */
+    double decode_tps_layer_offload;  /* 0 = not applicable */
+    double decode_tps_expert_offload; /* 0 = not applicable */
+    /* speed */
+    double active_weight_bytes; /* read per token */
+    double decode_tokens_per_s;         /* average over gen tokens after prompt */
+    double decode_tokens_per_s_start;   /* first generated token (position prompt) */
+    double prefill_tokens_per_s;
+    double time_to_first_token_s;
+    double bandwidth_efficiency;        /* effective, after memory-class factor */
+    double effective_bandwidth_gbs;     /* per device */
+    double interconnect_ms_per_token;
+    /* trace */
+    fc_term terms[FC_MAX_TERMS];
+    int n_terms;
+} fc_estimate;
+
+/*
+ * Run the estimator. Returns FC_ERR_FIELD / FC_ERR_RANGE for an incomplete
+ * request (missing hardware, model, quant or backend; gpus < 1; context < 1),
+ * with err naming the field. Every number written is finite and >= 0.
+ */
+fc_status fc_estimate_run(const fc_request *req, fc_estimate *out, fc_error *err);
+
+/* KV cache bytes for `tokens` of context (weights excluded). */
+double fc_kv_cache_bytes(const fc_model *m, long tokens, fc_kv_type t);
+
+/*
+ * Choose the highest-precision quant (lowest ladder rank) whose estimate
+ * fits entirely in GPU memory (verdict fits or tight), honouring the model's
+ * quant list. Returns NULL when none fits; *out holds that quant's estimate.
+ */
+const fc_quant *fc_best_quant(const fc_catalog *cat, const fc_request *req,
+                              fc_estimate *out);
+
+/* Default link for a hardware entry (its `link`, else pcie by generation). */
+const fc_link *fc_default_link(const fc_catalog *cat, const fc_hardware *hw);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FITCHECK_H */

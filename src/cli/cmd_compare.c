@@ -1,0 +1,417 @@
+/* cmd_compare.c - 'fitcheck compare A B': the side-by-side page. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define GIB 1073741824.0
+
+typedef struct side {
+    const fc_hardware *hw;
+    int gpus;
+    char label[160]; /* "2 x NVIDIA GeForce RTX 4090" */
+    int native, raised;
+} side;
+
+/* "rtx4090", or "rtx4090x2" for two of them */
+static int resolve_side(cli *c, const char *name, int gpus, side *s)
+{
+    fc_error err;
+    s->gpus = gpus;
+    s->hw = fc_find_hardware(c->cat, name, &err);
+    if (!s->hw) {
+        const char *x = strrchr(name, 'x');
+        long n;
+        if (x && x > name && parse_long(x + 1, 1, 1024, false, &n) == 0) {
+            char base[128];
+            snprintf(base, sizeof base, "%.*s", (int)(x - name), name);
+            fc_error err2;
+            s->hw = fc_find_hardware(c->cat, base, &err2);
+            if (s->hw)
+                s->gpus = (int)n;
+        }
+    }
+    if (!s->hw)
+        return cli_error(c, "compare: %s", err.msg);
+    if (s->gpus > 1)
+        snprintf(s->label, sizeof s->label, "%d x %s", s->gpus, s->hw->info.name);
+    else
+        snprintf(s->label, sizeof s->label, "%s", s->hw->info.name);
+    return EXIT_OK;
+}
+
+static const char *const headline_ids[] = {
+    "llama3.3-70b", "qwen3-32b", "gemma3-27b", "qwen3-30b-a3b", "gpt-oss-20b",
+    "gpt-oss-120b", "mixtral-8x7b", "llama3.1-8b", "deepseek-r1", NULL };
+
+static void delta_cell(view *v, cell *cl, const eval_result *a, const eval_result *b)
+{
+    bool ra = a->ok && a->e.fits, rb = b->ok && b->e.fits;
+    if (ra && rb && b->e.decode_tokens_per_s > 0) {
+        double d = (a->e.decode_tokens_per_s / b->e.decode_tokens_per_s - 1.0) * 100.0;
+        char t[32];
+        snprintf(t, sizeof t, "%+.0f%%", d);
+        cell_num(v, cl, d, 1, t);
+    }
+}
+
+static cJSON *side_json(const eval_result *x)
+{
+    cJSON *o = cJSON_CreateObject();
+    json_str(o, "verdict", x->ok ? fc_verdict_name(x->e.verdict) : "no");
+    cJSON_AddBoolToObject(o, "fits", x->ok && x->e.fits);
+    json_str(o, "quant", x->ok ? x->r.quant->info.id : NULL);
+    json_num(o, "decode_tokens_per_s", x->ok && x->e.verdict != FC_VERDICT_NO ? x->e.decode_tokens_per_s : 0, 2);
+    json_num(o, "prefill_tokens_per_s", x->ok && x->e.verdict != FC_VERDICT_NO ? x->e.prefill_tokens_per_s : 0, 2);
+    json_num(o, "gpu_needed_bytes", x->ok ? x->e.gpu_needed_bytes : 0, 0);
+    cJSON_AddBoolToObject(o, "needs_wired_limit_raise", x->ok && x->e.needs_wired_limit_raise);
+    return o;
+}
+
+typedef struct spec_row {
+    const char *label, *key;
+    double a, b;
+    int dec;
+    const char *unit;
+    int better; /* 1 higher is better, -1 lower, 0 neither */
+} spec_row;
+
+static void add_spec(view *v, block *t, cJSON *js, const spec_row *s)
+{
+    cell *row = table_row(v, t);
+    if (!row)
+        return;
+    cell_text(v, &row[0], s->label);
+    cJSON *o = cJSON_AddObjectToObject(js, s->key);
+    for (int k = 0; k < 2; k++) {
+        double x = k ? s->b : s->a;
+        if (x > 0) {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.*f%s%s", s->dec, x, s->unit ? " " : "", s->unit ? s->unit : "");
+            cell_num(v, &row[1 + k], x, s->dec, buf);
+            json_num(o, k ? "b" : "a", x, s->dec + 2);
+        } else {
+            cell_text(v, &row[1 + k], "-");
+            cJSON_AddNullToObject(o, k ? "b" : "a");
+        }
+    }
+    if (s->a > 0 && s->b > 0 && s->a != s->b && strcmp(s->key, "release_year") != 0) {
+        double ratio = s->a / s->b;
+        cell_num(v, &row[3], ratio, 2, NULL);
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.2fx", ratio);
+        cell_text(v, &row[3], buf);
+        row[3].kind = CELL_NUMBER;
+        row[3].num = ratio;
+        json_num(o, "ratio", ratio, 4);
+        if (s->better) {
+            bool a_better = s->better > 0 ? s->a > s->b : s->a < s->b;
+            row[a_better ? 1 : 2].mark = true;
+        }
+    }
+}
+
+static void add_spec_text(view *v, block *t, cJSON *js, const char *label, const char *key,
+                          const char *a, const char *b)
+{
+    cell *row = table_row(v, t);
+    if (!row)
+        return;
+    cell_text(v, &row[0], label);
+    cell_text(v, &row[1], a ? a : "-");
+    cell_text(v, &row[2], b ? b : "-");
+    cJSON *o = cJSON_AddObjectToObject(js, key);
+    json_str(o, "a", a);
+    json_str(o, "b", b);
+}
+
+static double median(double *x, int n)
+{
+    if (n == 0)
+        return 0;
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && x[j - 1] > x[j]; j--) {
+            double t = x[j];
+            x[j] = x[j - 1];
+            x[j - 1] = t;
+        }
+    return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+int cmd_compare(cli *c, view *v)
+{
+    fc_request tmpl;
+    bool auto_quant;
+    int rc = cli_request(c, NULL, NULL, &tmpl, &auto_quant);
+    if (rc != EXIT_OK)
+        return rc;
+    side s[2];
+    memset(s, 0, sizeof s);
+    for (int k = 0; k < 2; k++)
+        if ((rc = resolve_side(c, c->a.pos[k], tmpl.gpus, &s[k])) != EXIT_OK)
+            return rc;
+    /* the backend flag must suit both sides, else each uses its own default */
+    size_t nm = fc_catalog_count(c->cat, FC_KIND_MODEL);
+    eval_result *ev = calloc(2 * (nm ? nm : 1), sizeof *ev);
+    if (!ev)
+        return cli_error(c, "out of memory");
+    for (size_t i = 0; i < nm; i++)
+        for (int k = 0; k < 2; k++) {
+            cli_eval(c, &tmpl, s[k].hw, s[k].gpus, fc_catalog_model(c->cat, i), auto_quant,
+                     &ev[2 * i + k]);
+            if (ev[2 * i + k].ok && ev[2 * i + k].e.fits) {
+                s[k].native++;
+                if (ev[2 * i + k].e.needs_wired_limit_raise)
+                    s[k].raised++;
+            }
+        }
+
+    int only_a = 0, only_b = 0, both = 0, a_faster = 0;
+    double *ratios = calloc(nm ? nm : 1, sizeof *ratios);
+    if (!ratios) {
+        free(ev);
+        return cli_error(c, "out of memory");
+    }
+    for (size_t i = 0; i < nm; i++) {
+        bool ra = ev[2 * i].ok && ev[2 * i].e.fits, rb = ev[2 * i + 1].ok && ev[2 * i + 1].e.fits;
+        if (ra && rb) {
+            double r = ev[2 * i].e.decode_tokens_per_s / ev[2 * i + 1].e.decode_tokens_per_s;
+            if (isfinite(r) && r > 0)
+                ratios[both] = r;
+            both++;
+            if (r > 1)
+                a_faster++;
+        } else if (ra) {
+            only_a++;
+        } else if (rb) {
+            only_b++;
+        }
+    }
+    double med = median(ratios, both);
+    free(ratios);
+
+    /* ---- JSON ---- */
+    cJSON_AddNumberToObject(v->json, "schema_version", FC_SCHEMA_VERSION);
+    json_str(v->json, "command", "compare");
+    cJSON_AddNumberToObject(v->json, "context", (double)tmpl.context);
+    cJSON_AddNumberToObject(v->json, "prompt_tokens", (double)tmpl.prompt);
+    cJSON_AddNumberToObject(v->json, "gen_tokens", (double)tmpl.gen);
+    for (int k = 0; k < 2; k++) {
+        cJSON *o = cJSON_AddObjectToObject(v->json, k ? "b" : "a");
+        json_str(o, "id", s[k].hw->info.id);
+        json_str(o, "name", s[k].hw->info.name);
+        cJSON_AddNumberToObject(o, "count", s[k].gpus);
+        cJSON_AddNumberToObject(o, "models_native", s[k].native);
+        cJSON_AddNumberToObject(o, "models_need_limit_raise", s[k].raised);
+    }
+
+    /* ---- quick verdict ---- */
+    view_heading(v, "%s vs %s", s[0].label, s[1].label);
+    double mem[2], bw[2];
+    for (int k = 0; k < 2; k++) {
+        const fc_hardware *h = s[k].hw;
+        mem[k] = h->memory_gb * s[k].gpus;
+        bw[k] = h->bandwidth_gbs;
+    }
+    int cap_winner = s[0].native == s[1].native ? (mem[0] >= mem[1] ? 0 : 1)
+                                                 : (s[0].native > s[1].native ? 0 : 1);
+    int speed_winner = med >= 1.0 ? 0 : 1;
+    double speed_ratio = med >= 1.0 ? med : (med > 0 ? 1.0 / med : 0);
+    char verdict[1024];
+    int w = snprintf(verdict, sizeof verdict,
+                     "%s runs more models: %d natively (vs %d)",
+                     s[cap_winner].hw->info.name, s[cap_winner].native, s[1 - cap_winner].native);
+    int excl = cap_winner == 0 ? only_a : only_b;
+    if (excl > 0 && w > 0 && (size_t)w < sizeof verdict)
+        w += snprintf(verdict + w, sizeof verdict - (size_t)w,
+                      ", %d of them out of the other's reach", excl);
+    if (fabs(mem[0] - mem[1]) >= 1 && w > 0 && (size_t)w < sizeof verdict)
+        w += snprintf(verdict + w, sizeof verdict - (size_t)w, ", with %.0f GiB more memory",
+                      fabs(mem[0] - mem[1]));
+    if (both > 0 && w > 0 && (size_t)w < sizeof verdict)
+        snprintf(verdict + w, sizeof verdict - (size_t)w,
+                 ". %s is %.1fx as fast on the %d models both run (median decode speed).",
+                 s[speed_winner].hw->info.name, speed_ratio, both);
+    else if (w > 0 && (size_t)w < sizeof verdict)
+        snprintf(verdict + w, sizeof verdict - (size_t)w, ".");
+    view_text(v, "Quick verdict: %s", verdict);
+    json_str(v->json, "verdict", verdict);
+    cJSON_AddNumberToObject(v->json, "median_speed_ratio_a_over_b", round_to(med, 4));
+
+    /* ---- specs ---- */
+    static const char *const sspec[] = { "Spec|spec", "A|a|r", "B|b|r", "A/B|ratio|r" };
+    block *st = view_table(v, "Specs", 4, sspec);
+    free(st->cols[1].header);
+    free(st->cols[2].header);
+    st->cols[1].header = view_strdup(v, s[0].hw->info.id);
+    st->cols[2].header = view_strdup(v, s[1].hw->info.id);
+    cJSON *js = cJSON_AddObjectToObject(v->json, "specs");
+    const fc_hardware *A = s[0].hw, *B = s[1].hw;
+    double usable[2];
+    for (int k = 0; k < 2; k++) {
+        const fc_hardware *h = s[k].hw;
+        usable[k] = (h->unified_memory ? (h->gpu_usable_default_gb > 0 ? h->gpu_usable_default_gb
+                                                                      : h->memory_gb * 0.75)
+                                       : h->memory_gb) * s[k].gpus;
+    }
+    spec_row rows[] = {
+        { "Memory", "memory_gb", mem[0], mem[1], 0, "GiB", 1 },
+        { "GPU-usable by default", "gpu_usable_gb", usable[0], usable[1], 1, "GiB", 1 },
+        { "Bandwidth", "bandwidth_gbs", bw[0], bw[1], 0, "GB/s", 1 },
+        { "FP16 compute", "fp16_tflops", A->fp16_tflops * s[0].gpus, B->fp16_tflops * s[1].gpus, 1, "TFLOPS", 1 },
+        { "Power", "power_w", A->power_w * s[0].gpus, B->power_w * s[1].gpus, 0, "W", -1 },
+        { "Launch price", "price_usd", A->price_usd * s[0].gpus, B->price_usd * s[1].gpus, 0, "USD", -1 },
+        { "Released", "release_year", A->release_year, B->release_year, 0, NULL, 0 },
+        { "Models (native)", "models_native", s[0].native, s[1].native, 0, NULL, 1 },
+    };
+    for (size_t i = 0; i < 3; i++)
+        add_spec(v, st, js, &rows[i]);
+    add_spec_text(v, st, js, "Memory type", "memory_type", A->memory_type, B->memory_type);
+    for (size_t i = 3; i < sizeof rows / sizeof rows[0]; i++) {
+        if (i == 6)
+            add_spec_text(v, st, js, "Backend", "backend", A->backend, B->backend);
+        add_spec(v, st, js, &rows[i]);
+    }
+
+    /* ---- headline models ---- */
+    char title[256];
+    snprintf(title, sizeof title, "Estimated decode speed (prompt %ld, generate %ld, context %ld)",
+             tmpl.prompt, tmpl.gen, tmpl.context);
+    static const char *const hspec[] = { "Model|model_name", "A|a", "B|b", "Delta|delta_pct|r" };
+    block *ht = view_table(v, title, 4, hspec);
+    free(ht->cols[1].header);
+    free(ht->cols[2].header);
+    ht->cols[1].header = view_strdup(v, s[0].hw->info.id);
+    ht->cols[2].header = view_strdup(v, s[1].hw->info.id);
+    for (int h = 0; headline_ids[h]; h++) {
+        size_t mi;
+        if (fc_catalog_find(c->cat, FC_KIND_MODEL, headline_ids[h], &mi, NULL) != FC_OK)
+            continue;
+        cell *row = table_row(v, ht);
+        if (!row)
+            break;
+        const fc_model *m = fc_catalog_model(c->cat, mi);
+        cell_textf(v, &row[0], "%s (%.0fB)", m->info.name, m->params_b);
+        char buf[64];
+        speed_cell_text(buf, sizeof buf, &ev[2 * mi], true);
+        cell_text(v, &row[1], buf);
+        speed_cell_text(buf, sizeof buf, &ev[2 * mi + 1], true);
+        cell_text(v, &row[2], buf);
+        delta_cell(v, &row[3], &ev[2 * mi], &ev[2 * mi + 1]);
+    }
+
+    /* ---- every model (CSV writes this one) ---- */
+    static const char *const aspec[] = {
+        "Model|model_name|v", "model_id|model_id|x", "params_b|params_b|x", "A|a|v", "B|b|v",
+        "a_verdict|a_verdict|x", "a_quant|a_quant|x", "a_decode_tokens_per_s|a_decode_tokens_per_s|x",
+        "b_verdict|b_verdict|x", "b_quant|b_quant|x", "b_decode_tokens_per_s|b_decode_tokens_per_s|x",
+        "Delta|delta_pct|r" };
+    block *at = view_table(v, "All models", 12, aspec);
+    at->primary = true;
+    free(at->cols[3].header);
+    free(at->cols[4].header);
+    at->cols[3].header = view_strdup(v, s[0].hw->info.id);
+    at->cols[4].header = view_strdup(v, s[1].hw->info.id);
+    cJSON *jm = cJSON_AddArrayToObject(v->json, "models");
+    cJSON *ja = cJSON_AddArrayToObject(v->json, "only_a");
+    cJSON *jb = cJSON_AddArrayToObject(v->json, "only_b");
+    cJSON *jboth = cJSON_AddArrayToObject(v->json, "both");
+    for (size_t i = 0; i < nm; i++) {
+        const fc_model *m = fc_catalog_model(c->cat, i);
+        const eval_result *ea = &ev[2 * i], *eb = &ev[2 * i + 1];
+        cell *row = table_row(v, at);
+        if (!row)
+            break;
+        char buf[64];
+        cell_text(v, &row[0], m->info.name);
+        cell_text(v, &row[1], m->info.id);
+        cell_num(v, &row[2], m->params_b, 3, NULL);
+        speed_cell_text(buf, sizeof buf, ea, false);
+        cell_text(v, &row[3], buf);
+        speed_cell_text(buf, sizeof buf, eb, false);
+        cell_text(v, &row[4], buf);
+        for (int k = 0; k < 2; k++) {
+            const eval_result *x = k ? eb : ea;
+            cell *cb = &row[5 + 3 * k];
+            cell_text(v, &cb[0], x->ok ? fc_verdict_name(x->e.verdict) : "no");
+            cell_text(v, &cb[1], x->ok ? x->r.quant->info.id : "");
+            cell_num(v, &cb[2], x->ok && x->e.verdict != FC_VERDICT_NO ? x->e.decode_tokens_per_s : 0, 2, NULL);
+        }
+        delta_cell(v, &row[11], ea, eb);
+        cJSON *o = cJSON_CreateObject();
+        json_str(o, "id", m->info.id);
+        json_str(o, "name", m->info.name);
+        json_num(o, "params_b", m->params_b, 3);
+        cJSON_AddItemToObject(o, "a", side_json(ea));
+        cJSON_AddItemToObject(o, "b", side_json(eb));
+        cJSON_AddItemToArray(jm, o);
+        bool ra = ea->ok && ea->e.fits, rb = eb->ok && eb->e.fits;
+        if (ra && rb)
+            cJSON_AddItemToArray(jboth, cJSON_CreateString(m->info.id));
+        else if (ra)
+            cJSON_AddItemToArray(ja, cJSON_CreateString(m->info.id));
+        else if (rb)
+            cJSON_AddItemToArray(jb, cJSON_CreateString(m->info.id));
+    }
+
+    /* ---- exclusive and shared ---- */
+    for (int k = 0; k < 2; k++) {
+        int cnt = k ? only_b : only_a;
+        snprintf(title, sizeof title, "Only %s can run (%d)", s[k].label, cnt);
+        static const char *const ospec[] = { "Model|model_name", "Speed|speed|r", "Other side|other" };
+        block *ot = view_table(v, title, 3, ospec);
+        for (size_t i = 0; i < nm; i++) {
+            const eval_result *me = &ev[2 * i + k], *other = &ev[2 * i + 1 - k];
+            if (!(me->ok && me->e.fits) || (other->ok && other->e.fits))
+                continue;
+            cell *row = table_row(v, ot);
+            if (!row)
+                break;
+            char buf[64];
+            cell_text(v, &row[0], fc_catalog_model(c->cat, i)->info.name);
+            speed_cell_text(buf, sizeof buf, me, true);
+            cell_text(v, &row[1], buf);
+            if (other->ok && other->e.verdict == FC_VERDICT_OFFLOAD)
+                speed_cell_text(buf, sizeof buf, other, false);
+            else
+                snprintf(buf, sizeof buf, "does not fit");
+            cell_text(v, &row[2], buf);
+        }
+        if (cnt == 0)
+            view_text(v, "(none)");
+    }
+    snprintf(title, sizeof title, "Both run natively (%d)", both);
+    static const char *const bspec[] = { "Model|model_name", "A|a|r", "B|b|r", "Delta|delta_pct|r" };
+    block *bt = view_table(v, title, 4, bspec);
+    free(bt->cols[1].header);
+    free(bt->cols[2].header);
+    bt->cols[1].header = view_strdup(v, s[0].hw->info.id);
+    bt->cols[2].header = view_strdup(v, s[1].hw->info.id);
+    for (size_t i = 0; i < nm; i++) {
+        const eval_result *ea = &ev[2 * i], *eb = &ev[2 * i + 1];
+        if (!(ea->ok && ea->e.fits && eb->ok && eb->e.fits))
+            continue;
+        cell *row = table_row(v, bt);
+        if (!row)
+            break;
+        char buf[64];
+        cell_text(v, &row[0], fc_catalog_model(c->cat, i)->info.name);
+        speed_cell_text(buf, sizeof buf, ea, true);
+        cell_text(v, &row[1], buf);
+        speed_cell_text(buf, sizeof buf, eb, true);
+        cell_text(v, &row[2], buf);
+        delta_cell(v, &row[3], ea, eb);
+    }
+    cJSON_AddNumberToObject(v->json, "only_a_count", only_a);
+    cJSON_AddNumberToObject(v->json, "only_b_count", only_b);
+    cJSON_AddNumberToObject(v->json, "both_count", both);
+    if (s[0].raised || s[1].raised)
+        view_text(v, "* fits once the Apple GPU memory limit is raised (sudo sysctl "
+                     "iogpu.wired_limit_mb=...; 'fitcheck estimate' prints the value).");
+    view_text(v, "Speeds are fitcheck estimates (llama.cpp, single stream), not measurements; "
+                 "see 'fitcheck estimate --explain' for the inputs behind each.");
+    (void)a_faster;
+    free(ev);
+    return EXIT_OK;
+}

@@ -1,0 +1,180 @@
+/* render_table.c - aligned plain-text output for terminals (the default). */
+#include <string.h>
+
+#include "view.h"
+
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define GREEN "\033[32m"
+#define RESET "\033[0m"
+#define BAR_WIDTH 16
+
+/* display width of UTF-8 text: code points, not bytes */
+static int width(const char *s)
+{
+    int w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        if ((*p & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+static void pad(FILE *out, int n)
+{
+    for (int i = 0; i < n; i++)
+        fputc(' ', out);
+}
+
+static void rule(FILE *out, int n, const render_opts *o)
+{
+    for (int i = 0; i < n; i++)
+        fputs(o->unicode ? "\u2500" : "-", out);
+    fputc('\n', out);
+}
+
+static int bar_width(double frac) { return (int)(frac * BAR_WIDTH * 8 + 0.5); }
+
+static void draw_bar(FILE *out, double frac, const render_opts *o)
+{
+    static const char *const eighths[] = { "", "\u258F", "\u258E", "\u258D", "\u258C",
+                                           "\u258B", "\u258A", "\u2589" };
+    if (frac < 0)
+        frac = 0;
+    if (frac > 1)
+        frac = 1;
+    int units = bar_width(frac);
+    if (o->unicode) {
+        for (int i = 0; i < units / 8; i++)
+            fputs("\u2588", out);
+        fputs(eighths[units % 8], out);
+    } else {
+        for (int i = 0; i < (units + 4) / 8; i++)
+            fputc('#', out);
+    }
+}
+
+static const char *cell_str(const cell *c) { return c->text ? c->text : ""; }
+
+static int cell_width(const cell *c, const render_opts *o)
+{
+    return width(cell_str(c)) + (c->mark ? (o->unicode ? 2 : 2) : 0);
+}
+
+static void print_cell(FILE *out, const cell *c, const render_opts *o)
+{
+    if (c->mark && o->color)
+        fputs(GREEN, out);
+    fputs(cell_str(c), out);
+    if (c->mark)
+        fputs(o->unicode ? " \u2713" : " *", out);
+    if (c->mark && o->color)
+        fputs(RESET, out);
+}
+
+static void print_table(FILE *out, const block *b, const render_opts *o)
+{
+    int w[64], vis[64], nv = 0;
+    for (int j = 0; j < b->n_cols && nv < 64; j++)
+        if (!b->cols[j].csv_only)
+            vis[nv++] = j;
+    int total = 0;
+    for (int k = 0; k < nv; k++) {
+        int j = vis[k];
+        w[k] = width(b->cols[j].header);
+        for (int i = 0; i < b->n_rows; i++) {
+            int cw = cell_width(&b->cells[i * b->n_cols + j], o);
+            if (cw > w[k])
+                w[k] = cw;
+        }
+        total += w[k] + (k ? 2 : 0) + (b->cols[j].bars ? BAR_WIDTH + 1 : 0);
+    }
+    if (b->text)
+        fprintf(out, "%s%s%s\n", o->color ? BOLD : "", b->text, o->color ? RESET : "");
+    for (int k = 0; k < nv; k++) {
+        const column *col = &b->cols[vis[k]];
+        if (k)
+            fputs("  ", out);
+        int gap = w[k] - width(col->header);
+        if (col->right)
+            pad(out, gap);
+        fputs(col->header, out);
+        if (k < nv - 1) {
+            if (!col->right)
+                pad(out, gap);
+            if (col->bars)
+                pad(out, BAR_WIDTH + 1);
+        }
+    }
+    fputc('\n', out);
+    rule(out, total, o);
+    for (int i = 0; i < b->n_rows; i++) {
+        for (int k = 0; k < nv; k++) {
+            const column *col = &b->cols[vis[k]];
+            const cell *c = &b->cells[i * b->n_cols + vis[k]];
+            if (k)
+                fputs("  ", out);
+            int gap = w[k] - cell_width(c, o);
+            if (col->right)
+                pad(out, gap);
+            print_cell(out, c, o);
+            if (col->bars) {
+                fputc(' ', out);
+                if (!col->right)
+                    pad(out, gap);
+                draw_bar(out, c->bar, o);
+                if (k < nv - 1)
+                    pad(out, BAR_WIDTH - (o->unicode ? (bar_width(c->bar) + 7) / 8
+                                                      : (bar_width(c->bar) + 4) / 8));
+            } else if (k < nv - 1 && !col->right) {
+                pad(out, gap);
+            }
+        }
+        fputc('\n', out);
+    }
+}
+
+static void print_kv(FILE *out, const block *b, const render_opts *o)
+{
+    int lw = 0, vw = 0;
+    for (int i = 0; i < b->n_items; i++) {
+        int l = width(b->items[i].label);
+        int v = cell_width(&b->items[i].value, o);
+        if (l > lw)
+            lw = l;
+        if (v > vw)
+            vw = v;
+    }
+    if (b->text)
+        fprintf(out, "%s%s%s\n", o->color ? BOLD : "", b->text, o->color ? RESET : "");
+    for (int i = 0; i < b->n_items; i++) {
+        const kv_item *it = &b->items[i];
+        fputs("  ", out);
+        fputs(it->label, out);
+        pad(out, lw - width(it->label) + 2);
+        print_cell(out, &it->value, o);
+        if (it->note && it->note[0]) {
+            pad(out, vw - cell_width(&it->value, o) + 2);
+            fprintf(out, "%s%s%s", o->color ? DIM : "", it->note, o->color ? RESET : "");
+        }
+        fputc('\n', out);
+    }
+}
+
+int render_table(FILE *out, const view *v, const render_opts *o)
+{
+    for (int i = 0; i < v->n_blocks; i++) {
+        const block *b = &v->blocks[i];
+        if (i > 0 && (b->kind == BLOCK_HEADING || b->kind == BLOCK_TABLE ||
+                      (b->kind == BLOCK_KV && b->text)))
+            fputc('\n', out);
+        switch (b->kind) {
+        case BLOCK_HEADING:
+            fprintf(out, "%s%s%s\n", o->color ? BOLD : "", b->text, o->color ? RESET : "");
+            break;
+        case BLOCK_TEXT: fprintf(out, "%s\n", b->text); break;
+        case BLOCK_KV: print_kv(out, b, o); break;
+        case BLOCK_TABLE: print_table(out, b, o); break;
+        }
+    }
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,304 @@
+/* view.c - building views: blocks, cells and the JSON helpers. */
+#define _POSIX_C_SOURCE 200809L
+#include "view.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void view_init(view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->json = cJSON_CreateObject();
+    if (!v->json)
+        v->oom = true;
+}
+
+static void cell_free(cell *c)
+{
+    free(c->text);
+    free(c->raw);
+}
+
+void view_free(view *v)
+{
+    for (int i = 0; i < v->n_blocks; i++) {
+        block *b = &v->blocks[i];
+        free(b->text);
+        for (int j = 0; j < b->n_items; j++) {
+            free(b->items[j].label);
+            free(b->items[j].key);
+            free(b->items[j].note);
+            cell_free(&b->items[j].value);
+        }
+        free(b->items);
+        for (int j = 0; j < b->n_cols; j++) {
+            free(b->cols[j].header);
+            free(b->cols[j].key);
+        }
+        free(b->cols);
+        for (int j = 0; j < b->n_rows * b->n_cols; j++)
+            cell_free(&b->cells[j]);
+        free(b->cells);
+    }
+    free(v->blocks);
+    cJSON_Delete(v->json);
+    memset(v, 0, sizeof *v);
+}
+
+char *view_strdup(view *v, const char *s)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        v->oom = true;
+    return d;
+}
+
+static block *add_block(view *v, block_kind kind)
+{
+    if (v->n_blocks == v->cap_blocks) {
+        int cap = v->cap_blocks ? v->cap_blocks * 2 : 16;
+        block *nb = realloc(v->blocks, (size_t)cap * sizeof *nb);
+        if (!nb) {
+            v->oom = true;
+            return NULL;
+        }
+        v->blocks = nb;
+        v->cap_blocks = cap;
+    }
+    block *b = &v->blocks[v->n_blocks++];
+    memset(b, 0, sizeof *b);
+    b->kind = kind;
+    return b;
+}
+
+static char *vfmt(view *v, const char *fmt, va_list ap)
+{
+    char buf[2048];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    return view_strdup(v, buf);
+}
+
+void view_heading(view *v, const char *fmt, ...)
+{
+    block *b = add_block(v, BLOCK_HEADING);
+    if (!b)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    b->text = vfmt(v, fmt, ap);
+    va_end(ap);
+}
+
+void view_text(view *v, const char *fmt, ...)
+{
+    block *b = add_block(v, BLOCK_TEXT);
+    if (!b)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    b->text = vfmt(v, fmt, ap);
+    va_end(ap);
+}
+
+block *view_kv(view *v, const char *title)
+{
+    block *b = add_block(v, BLOCK_KV);
+    if (b)
+        b->text = view_strdup(v, title);
+    return b;
+}
+
+static kv_item *kv_new(view *v)
+{
+    block *b = NULL;
+    for (int i = v->n_blocks - 1; i >= 0; i--)
+        if (v->blocks[i].kind == BLOCK_KV) {
+            b = &v->blocks[i];
+            break;
+        }
+    if (!b && !(b = view_kv(v, NULL)))
+        return NULL;
+    if (b->n_items == b->cap_items) {
+        int cap = b->cap_items ? b->cap_items * 2 : 16;
+        kv_item *ni = realloc(b->items, (size_t)cap * sizeof *ni);
+        if (!ni) {
+            v->oom = true;
+            return NULL;
+        }
+        b->items = ni;
+        b->cap_items = cap;
+    }
+    kv_item *it = &b->items[b->n_items++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+void kv_add_num(view *v, const char *label, const char *key, double num, int decimals,
+                const char *unit, const char *note)
+{
+    kv_item *it = kv_new(v);
+    if (!it)
+        return;
+    it->label = view_strdup(v, label);
+    it->key = view_strdup(v, key);
+    it->note = view_strdup(v, note);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*f%s%s", decimals, round_to(num, decimals), unit ? " " : "",
+             unit ? unit : "");
+    cell_num(v, &it->value, num, decimals, buf);
+}
+
+void kv_add_text(view *v, const char *label, const char *key, const char *text,
+                 const char *note)
+{
+    kv_item *it = kv_new(v);
+    if (!it)
+        return;
+    it->label = view_strdup(v, label);
+    it->key = view_strdup(v, key);
+    it->note = view_strdup(v, note);
+    cell_text(v, &it->value, text);
+}
+
+block *view_table(view *v, const char *title, int n_cols, const char *const *spec)
+{
+    block *b = add_block(v, BLOCK_TABLE);
+    if (!b)
+        return NULL;
+    b->text = view_strdup(v, title);
+    b->cols = calloc((size_t)n_cols, sizeof *b->cols);
+    if (!b->cols) {
+        v->oom = true;
+        return b;
+    }
+    b->n_cols = n_cols;
+    for (int i = 0; i < n_cols; i++) {
+        char tmp[128];
+        snprintf(tmp, sizeof tmp, "%s", spec[i]);
+        char *key = strchr(tmp, '|');
+        char *flags = NULL;
+        if (key) {
+            *key++ = '\0';
+            flags = strchr(key, '|');
+            if (flags)
+                *flags++ = '\0';
+        }
+        b->cols[i].header = view_strdup(v, tmp);
+        b->cols[i].key = view_strdup(v, key ? key : tmp);
+        b->cols[i].right = flags && strchr(flags, 'r');
+        b->cols[i].bars = flags && strchr(flags, 'b');
+        b->cols[i].csv_only = flags && strchr(flags, 'x');
+        b->cols[i].view_only = flags && strchr(flags, 'v');
+    }
+    return b;
+}
+
+cell *table_row(view *v, block *t)
+{
+    if (!t || !t->cols)
+        return NULL;
+    if (t->n_rows == t->cap_rows) {
+        int cap = t->cap_rows ? t->cap_rows * 2 : 32;
+        cell *nc = realloc(t->cells, (size_t)cap * (size_t)t->n_cols * sizeof *nc);
+        if (!nc) {
+            v->oom = true;
+            return NULL;
+        }
+        t->cells = nc;
+        t->cap_rows = cap;
+    }
+    cell *row = &t->cells[t->n_rows * t->n_cols];
+    memset(row, 0, (size_t)t->n_cols * sizeof *row);
+    t->n_rows++;
+    return row;
+}
+
+void cell_text(view *v, cell *c, const char *text)
+{
+    if (!c)
+        return;
+    free(c->text);
+    c->kind = text ? CELL_TEXT : CELL_EMPTY;
+    c->text = view_strdup(v, text);
+}
+
+void cell_textf(view *v, cell *c, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    cell_text(v, c, buf);
+}
+
+void cell_num(view *v, cell *c, double num, int decimals, const char *text)
+{
+    if (!c)
+        return;
+    free(c->text);
+    c->kind = CELL_NUMBER;
+    c->num = isfinite(num) ? num : 0.0;
+    c->decimals = decimals;
+    if (text) {
+        c->text = view_strdup(v, text);
+    } else {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.*f", decimals, round_to(c->num, decimals));
+        c->text = view_strdup(v, buf);
+    }
+}
+
+void cell_raw(view *v, cell *c, const char *raw)
+{
+    if (!c)
+        return;
+    free(c->raw);
+    c->raw = view_strdup(v, raw);
+}
+
+double round_to(double x, int decimals)
+{
+    if (!isfinite(x))
+        return 0.0;
+    double p = pow(10.0, decimals);
+    double r = round(x * p) / p;
+    return r == 0.0 ? 0.0 : r; /* no "-0" */
+}
+
+void fmt_tps(char *buf, size_t n, double tps)
+{
+    if (!isfinite(tps) || tps <= 0)
+        snprintf(buf, n, "-");
+    else if (tps >= 1000)
+        snprintf(buf, n, "%.0f", tps);
+    else if (tps >= 0.1)
+        snprintf(buf, n, "%.1f", tps);
+    else
+        snprintf(buf, n, "%.2f", tps);
+}
+
+void fmt_gib(char *buf, size_t n, double bytes)
+{
+    double g = bytes / 1073741824.0;
+    if (!isfinite(g) || g < 0)
+        g = 0;
+    if (g >= 100)
+        snprintf(buf, n, "%.0f GiB", g);
+    else
+        snprintf(buf, n, "%.2f GiB", g);
+}
+
+cJSON *json_num(cJSON *obj, const char *key, double v, int decimals)
+{
+    return cJSON_AddNumberToObject(obj, key, round_to(v, decimals));
+}
+
+cJSON *json_str(cJSON *obj, const char *key, const char *s)
+{
+    return s ? cJSON_AddStringToObject(obj, key, s) : cJSON_AddNullToObject(obj, key);
+}

@@ -1,0 +1,1041 @@
+/* catalog.c - parse catalog JSON documents into plain structs, merge by id. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "internal.h"
+
+/* Keys under which one entry can be found (id, name, aliases). */
+typedef struct keyset {
+    const char **keys;
+    size_t count;
+} keyset;
+
+typedef struct store {
+    char *items;    /* count * size bytes */
+    keyset *keys;   /* parallel to items */
+    size_t count, cap, size;
+} store;
+
+struct fc_catalog {
+    fc_arena arena;
+    store kinds[FC_KIND_COUNT];
+};
+
+static const size_t kind_size[FC_KIND_COUNT] = {
+    sizeof(fc_hardware), sizeof(fc_host), sizeof(fc_link),
+    sizeof(fc_model), sizeof(fc_quant), sizeof(fc_backend),
+};
+
+/* JSON section name of each kind. */
+static const char *const kind_section[FC_KIND_COUNT] = {
+    "hardware", "hosts", "links", "models", "quants", "backends",
+};
+
+static const char *const kind_label[FC_KIND_COUNT] = {
+    "hardware", "host", "link", "model", "quant", "backend",
+};
+
+const char *fc_kind_name(fc_kind kind)
+{
+    return (unsigned)kind < FC_KIND_COUNT ? kind_label[kind] : "entry";
+}
+
+fc_catalog *fc_catalog_new(void)
+{
+    fc_catalog *cat = calloc(1, sizeof *cat);
+    if (!cat)
+        return NULL;
+    for (int k = 0; k < FC_KIND_COUNT; k++)
+        cat->kinds[k].size = kind_size[k];
+    return cat;
+}
+
+static void store_free(store *s)
+{
+    free(s->items);
+    free(s->keys);
+    s->items = NULL;
+    s->keys = NULL;
+    s->count = s->cap = 0;
+}
+
+void fc_catalog_free(fc_catalog *cat)
+{
+    if (!cat)
+        return;
+    for (int k = 0; k < FC_KIND_COUNT; k++)
+        store_free(&cat->kinds[k]);
+    fc__arena_free(&cat->arena);
+    free(cat);
+}
+
+static int store_reserve(store *s, size_t n)
+{
+    if (n <= s->cap)
+        return 0;
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    while (cap < n)
+        cap *= 2;
+    char *items = realloc(s->items, cap * s->size);
+    if (!items)
+        return -1;
+    s->items = items;
+    keyset *keys = realloc(s->keys, cap * sizeof *keys);
+    if (!keys)
+        return -1;
+    s->keys = keys;
+    s->cap = cap;
+    return 0;
+}
+
+static void *store_at(const store *s, size_t i) { return s->items + i * s->size; }
+
+static const fc_entry_info *store_info(const store *s, size_t i)
+{
+    /* every entry struct starts with its fc_entry_info */
+    return (const fc_entry_info *)store_at(s, i);
+}
+
+size_t fc_catalog_count(const fc_catalog *cat, fc_kind kind)
+{
+    return (unsigned)kind < FC_KIND_COUNT ? cat->kinds[kind].count : 0;
+}
+
+const fc_entry_info *fc_catalog_info(const fc_catalog *cat, fc_kind kind, size_t i)
+{
+    if ((unsigned)kind >= FC_KIND_COUNT || i >= cat->kinds[kind].count)
+        return NULL;
+    return store_info(&cat->kinds[kind], i);
+}
+
+#define FC_ACCESSOR(fn, type, kind)                                        \
+    const type *fn(const fc_catalog *cat, size_t i)                       \
+    {                                                                      \
+        return (const type *)fc_catalog_info(cat, kind, i);               \
+    }
+FC_ACCESSOR(fc_catalog_hardware, fc_hardware, FC_KIND_HARDWARE)
+FC_ACCESSOR(fc_catalog_host, fc_host, FC_KIND_HOST)
+FC_ACCESSOR(fc_catalog_link, fc_link, FC_KIND_LINK)
+FC_ACCESSOR(fc_catalog_model, fc_model, FC_KIND_MODEL)
+FC_ACCESSOR(fc_catalog_quant, fc_quant, FC_KIND_QUANT)
+FC_ACCESSOR(fc_catalog_backend, fc_backend, FC_KIND_BACKEND)
+
+void fc_name_key(const char *name, char *out, size_t out_size)
+{
+    size_t n = 0;
+    if (out_size == 0)
+        return;
+    for (const unsigned char *p = (const unsigned char *)name; p && *p; p++) {
+        if (*p == ' ' || *p == '-' || *p == '_' || *p == '.' || *p == '\t')
+            continue;
+        if (n + 1 >= out_size)
+            break;
+        out[n++] = (char)tolower(*p);
+    }
+    out[n] = '\0';
+}
+
+/* ---- parsing context ----------------------------------------------------- */
+
+typedef struct pctx {
+    fc_arena *arena;
+    const char *origin;
+    const char *section;
+    char entry[96];   /* "entry 'rtx4090'" or "entry #3" */
+    fc_error *err;
+    fc_status status;
+} pctx;
+
+static bool failf(pctx *p, fc_status code, const char *field, const char *what)
+{
+    if (p->status == FC_OK)
+        p->status = fc__fail(p->err, code, "%s: %s: field '%s' %s",
+                             p->origin, p->entry, field, what);
+    return false;
+}
+
+static bool oom(pctx *p)
+{
+    if (p->status == FC_OK)
+        p->status = fc__fail(p->err, FC_ERR_NOMEM, "%s: out of memory", p->origin);
+    return false;
+}
+
+static bool get_str(pctx *p, const cJSON *obj, const char *key, const char **out,
+                    bool required)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it || cJSON_IsNull(it)) {
+        if (required && !*out)
+            return failf(p, FC_ERR_FIELD, key, "is required");
+        return true;
+    }
+    if (!cJSON_IsString(it) || !it->valuestring)
+        return failf(p, FC_ERR_FIELD, key, "must be a string");
+    if (required && it->valuestring[0] == '\0')
+        return failf(p, FC_ERR_FIELD, key, "must not be empty");
+    if (strlen(it->valuestring) > 4096)
+        return failf(p, FC_ERR_FIELD, key, "is too long (over 4096 characters)");
+    *out = fc__arena_strdup(p->arena, it->valuestring);
+    return *out ? true : oom(p);
+}
+
+enum { NUM_POSITIVE, NUM_NONNEGATIVE };
+
+/* A finite number in (0, max] (or [0, max]). `have` says whether *out
+ * already holds an inherited value, which makes the field optional. */
+static bool get_num(pctx *p, const cJSON *obj, const char *key, double *out,
+                    bool required, int sign, double max)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it || cJSON_IsNull(it)) {
+        if (required)
+            return failf(p, FC_ERR_FIELD, key, "is required");
+        return true;
+    }
+    const char *want = sign == NUM_POSITIVE ? "must be a positive number"
+                                            : "must be a number >= 0";
+    if (!cJSON_IsNumber(it))
+        return failf(p, FC_ERR_FIELD, key, want);
+    double v = it->valuedouble;
+    if (!isfinite(v) || (sign == NUM_POSITIVE ? v <= 0 : v < 0))
+        return failf(p, FC_ERR_FIELD, key, want);
+    if (v > max) {
+        char what[96];
+        snprintf(what, sizeof what, "is out of range (at most %g)", max);
+        return failf(p, FC_ERR_RANGE, key, what);
+    }
+    *out = v;
+    return true;
+}
+
+static bool get_int(pctx *p, const cJSON *obj, const char *key, long *out,
+                    bool required, int sign, long max)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it || cJSON_IsNull(it)) {
+        if (required)
+            return failf(p, FC_ERR_FIELD, key, "is required");
+        return true;
+    }
+    const char *want = sign == NUM_POSITIVE ? "must be a positive integer"
+                                            : "must be an integer >= 0";
+    if (!cJSON_IsNumber(it))
+        return failf(p, FC_ERR_FIELD, key, want);
+    double v = it->valuedouble;
+    if (!isfinite(v) || v != floor(v) || (sign == NUM_POSITIVE ? v <= 0 : v < 0))
+        return failf(p, FC_ERR_FIELD, key, want);
+    if (v > (double)max) {
+        char what[96];
+        snprintf(what, sizeof what, "is out of range (at most %ld)", max);
+        return failf(p, FC_ERR_RANGE, key, what);
+    }
+    *out = (long)v;
+    return true;
+}
+
+static bool get_int32(pctx *p, const cJSON *obj, const char *key, int *out,
+                      bool required, int sign, long max)
+{
+    long v = *out;
+    if (!get_int(p, obj, key, &v, required, sign, max))
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static bool get_bool(pctx *p, const cJSON *obj, const char *key, bool *out, bool required)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it || cJSON_IsNull(it)) {
+        if (required)
+            return failf(p, FC_ERR_FIELD, key, "is required");
+        return true;
+    }
+    if (!cJSON_IsBool(it))
+        return failf(p, FC_ERR_FIELD, key, "must be true or false");
+    *out = cJSON_IsTrue(it);
+    return true;
+}
+
+static bool get_strlist(pctx *p, const cJSON *obj, const char *key, fc_strlist *out)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!it || cJSON_IsNull(it))
+        return true;
+    if (!cJSON_IsArray(it))
+        return failf(p, FC_ERR_FIELD, key, "must be an array of strings");
+    int n = cJSON_GetArraySize(it);
+    if (n > 256)
+        return failf(p, FC_ERR_RANGE, key, "has too many items (at most 256)");
+    const char **items = n ? fc__arena_alloc(p->arena, (size_t)n * sizeof *items) : NULL;
+    if (n && !items)
+        return oom(p);
+    int i = 0;
+    const cJSON *el;
+    cJSON_ArrayForEach(el, it) {
+        if (!cJSON_IsString(el) || !el->valuestring || !el->valuestring[0])
+            return failf(p, FC_ERR_FIELD, key, "must be an array of non-empty strings");
+        items[i] = fc__arena_strdup(p->arena, el->valuestring);
+        if (!items[i])
+            return oom(p);
+        i++;
+    }
+    out->items = items;
+    out->count = (size_t)n;
+    return true;
+}
+
+static bool valid_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > 64)
+        return false;
+    for (const char *c = id; *c; c++)
+        if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '.' ||
+              *c == '-' || *c == '_'))
+            return false;
+    return true;
+}
+
+/* id, name, aliases, source, notes, ref, unverified. */
+static bool parse_info(pctx *p, const cJSON *obj, fc_entry_info *info, bool need_source,
+                       bool inherited)
+{
+    info->id = NULL;
+    if (!get_str(p, obj, "id", &info->id, true))
+        return false;
+    if (!valid_id(info->id))
+        return failf(p, FC_ERR_FIELD, "id",
+                     "must be 1-64 characters of lowercase letters, digits, '.', '-' or '_'");
+    snprintf(p->entry, sizeof p->entry, "entry '%s'", info->id);
+    if (!inherited) {
+        info->name = NULL;
+        info->source = NULL;
+    }
+    info->aliases.items = NULL;
+    info->aliases.count = 0;
+    info->origin = p->origin;
+    if (!get_str(p, obj, "name", &info->name, true) ||
+        !get_str(p, obj, "source", &info->source, need_source) ||
+        !get_str(p, obj, "notes", &info->notes, false) ||
+        !get_str(p, obj, "ref", &info->ref, false) ||
+        !get_strlist(p, obj, "aliases", &info->aliases) ||
+        !get_strlist(p, obj, "unverified", &info->unverified))
+        return false;
+    return true;
+}
+
+#define MAX_GB 1.0e6       /* a million GiB */
+#define MAX_GBS 1.0e6      /* GB/s */
+#define MAX_TFLOPS 1.0e6
+#define MAX_DIM 10000000L  /* hidden sizes, vocab */
+#define MAX_CTX 100000000L /* 100M tokens */
+
+static const char *const categories[] = {
+    "desktop_gpu", "laptop_gpu", "workstation_gpu", "datacenter_gpu",
+    "apple", "unified_soc", "edge_soc", NULL,
+};
+
+static bool in_list(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
+static bool parse_hardware(pctx *p, const cJSON *o, fc_hardware *h)
+{
+    long year = 0, cu = 0, gen = 0, lanes = 0;
+    if (!parse_info(p, o, &h->info, true, false) ||
+        !get_str(p, o, "vendor", &h->vendor, true) ||
+        !get_str(p, o, "category", &h->category, true) ||
+        !get_str(p, o, "memory_type", &h->memory_type, true) ||
+        !get_str(p, o, "backend", &h->backend, true) ||
+        !get_strlist(p, o, "backends", &h->backends) ||
+        !get_str(p, o, "link", &h->link, false) ||
+        !get_str(p, o, "price_kind", &h->price_kind, false) ||
+        !get_num(p, o, "memory_gb", &h->memory_gb, true, NUM_POSITIVE, MAX_GB) ||
+        !get_num(p, o, "bandwidth_gbs", &h->bandwidth_gbs, true, NUM_POSITIVE, MAX_GBS) ||
+        !get_num(p, o, "fp16_tflops", &h->fp16_tflops, true, NUM_POSITIVE, MAX_TFLOPS) ||
+        !get_num(p, o, "gpu_usable_default_gb", &h->gpu_usable_default_gb, false,
+                 NUM_POSITIVE, MAX_GB) ||
+        !get_num(p, o, "power_w", &h->power_w, false, NUM_POSITIVE, 1e6) ||
+        !get_num(p, o, "idle_w", &h->idle_w, false, NUM_POSITIVE, 1e6) ||
+        !get_num(p, o, "price_usd", &h->price_usd, false, NUM_POSITIVE, 1e9) ||
+        !get_int(p, o, "compute_units", &cu, false, NUM_POSITIVE, 1000000) ||
+        !get_int(p, o, "release_year", &year, true, NUM_POSITIVE, 3000) ||
+        !get_int(p, o, "pcie_gen", &gen, false, NUM_POSITIVE, 16) ||
+        !get_int(p, o, "pcie_lanes", &lanes, false, NUM_POSITIVE, 64) ||
+        !get_bool(p, o, "unified_memory", &h->unified_memory, false))
+        return false;
+    if (!in_list(h->category, categories))
+        return failf(p, FC_ERR_FIELD, "category",
+                     "must be one of desktop_gpu, laptop_gpu, workstation_gpu, "
+                     "datacenter_gpu, apple, unified_soc, edge_soc");
+    if (h->gpu_usable_default_gb > h->memory_gb)
+        return failf(p, FC_ERR_RANGE, "gpu_usable_default_gb", "must not exceed memory_gb");
+    if (year < 1990)
+        return failf(p, FC_ERR_RANGE, "release_year", "must be a year after 1990");
+    h->compute_units = (int)cu;
+    h->release_year = (int)year;
+    h->pcie_gen = (int)gen;
+    h->pcie_lanes = (int)lanes;
+    return true;
+}
+
+static bool parse_host(pctx *p, const cJSON *o, fc_host *h)
+{
+    long ch = 0;
+    if (!parse_info(p, o, &h->info, true, false) ||
+        !get_num(p, o, "bandwidth_gbs", &h->bandwidth_gbs, true, NUM_POSITIVE, MAX_GBS) ||
+        !get_num(p, o, "memory_gb", &h->memory_gb, true, NUM_POSITIVE, MAX_GB) ||
+        !get_int(p, o, "channels", &ch, false, NUM_POSITIVE, 1024))
+        return false;
+    h->channels = (int)ch;
+    return true;
+}
+
+static bool parse_link(pctx *p, const cJSON *o, fc_link *l)
+{
+    return parse_info(p, o, &l->info, true, false) &&
+           get_num(p, o, "bandwidth_gbs", &l->bandwidth_gbs, true, NUM_POSITIVE, MAX_GBS) &&
+           get_num(p, o, "latency_us", &l->latency_us, true, NUM_NONNEGATIVE, 1e7);
+}
+
+static bool parse_quant(pctx *p, const cJSON *o, fc_quant *q)
+{
+    long ladder = 0;
+    if (!parse_info(p, o, &q->info, true, false) ||
+        !get_str(p, o, "family", &q->family, true) ||
+        !get_str(p, o, "format", &q->format, true) ||
+        !get_num(p, o, "bpw", &q->bpw, true, NUM_POSITIVE, 64) ||
+        !get_num(p, o, "nominal_bpw", &q->nominal_bpw, false, NUM_POSITIVE, 64) ||
+        !get_num(p, o, "embed_bpw", &q->embed_bpw, false, NUM_POSITIVE, 64) ||
+        !get_int(p, o, "ladder", &ladder, false, NUM_POSITIVE, 1000))
+        return false;
+    q->ladder = (int)ladder;
+    return true;
+}
+
+static bool parse_backend(pctx *p, const cJSON *o, fc_backend *b)
+{
+    b->hbm_efficiency_scale = 1.0;
+    b->cpu_bw_efficiency = 0.6;
+    return parse_info(p, o, &b->info, false, false) &&
+           get_str(p, o, "runtime", &b->runtime, true) &&
+           get_str(p, o, "quant_format", &b->quant_format, true) &&
+           get_num(p, o, "bw_efficiency", &b->bw_efficiency, true, NUM_POSITIVE, 1.0) &&
+           get_num(p, o, "hbm_efficiency_scale", &b->hbm_efficiency_scale, false,
+                   NUM_POSITIVE, 2.0) &&
+           get_num(p, o, "token_overhead_us", &b->token_overhead_us, true,
+                   NUM_NONNEGATIVE, 1e6) &&
+           get_num(p, o, "layer_overhead_us", &b->layer_overhead_us, true,
+                   NUM_NONNEGATIVE, 1e5) &&
+           get_num(p, o, "prefill_efficiency", &b->prefill_efficiency, true, NUM_POSITIVE,
+                   1.0) &&
+           get_num(p, o, "context_mib_base", &b->context_mib_base, false, NUM_NONNEGATIVE,
+                   1e5) &&
+           get_num(p, o, "context_mib_per_cu", &b->context_mib_per_cu, false,
+                   NUM_NONNEGATIVE, 1e3) &&
+           get_num(p, o, "cpu_bw_efficiency", &b->cpu_bw_efficiency, false,
+                   NUM_POSITIVE, 1.0);
+}
+
+static bool parse_model(pctx *p, const cJSON *o, fc_model *m, const fc_model *base)
+{
+    const char *arch = NULL;
+    bool req = base == NULL; /* a same_as entry inherits every architecture field */
+    if (base) {
+        *m = *base;
+        m->info.ref = NULL;
+        m->info.notes = NULL;
+        m->info.unverified.items = NULL;
+        m->info.unverified.count = 0;
+    }
+    if (!parse_info(p, o, &m->info, true, base != NULL))
+        return false;
+    m->same_as = base ? base->info.id : NULL;
+    if (!get_str(p, o, "family", &m->family, false) ||
+        !get_str(p, o, "hf_repo", &m->hf_repo, false) ||
+        !get_str(p, o, "native_dtype", &m->native_dtype, false) ||
+        !get_str(p, o, "release_date", &m->release_date, false) ||
+        !get_str(p, o, "license", &m->license, false) ||
+        !get_str(p, o, "params_note", &m->params_note, false) ||
+        !get_strlist(p, o, "quants", &m->quants) ||
+        !get_str(p, o, "arch", &arch, req))
+        return false;
+    if (arch) {
+        if (strcmp(arch, "dense") == 0)
+            m->arch = FC_ARCH_DENSE;
+        else if (strcmp(arch, "moe") == 0)
+            m->arch = FC_ARCH_MOE;
+        else if (strcmp(arch, "hybrid") == 0)
+            m->arch = FC_ARCH_HYBRID;
+        else
+            return failf(p, FC_ERR_FIELD, "arch", "must be dense, moe or hybrid");
+    }
+    if (base) {
+        /* an explicit total without an explicit active count re-derives it */
+        if (cJSON_GetObjectItemCaseSensitive(o, "params_b") &&
+            !cJSON_GetObjectItemCaseSensitive(o, "active_params_b"))
+            m->active_params_b = 0;
+    }
+    if (!get_num(p, o, "params_b", &m->params_b, req, NUM_POSITIVE, 1e5) ||
+        !get_num(p, o, "params_stated_b", &m->params_stated_b, false, NUM_POSITIVE, 1e5) ||
+        !get_num(p, o, "active_params_b", &m->active_params_b, false, NUM_POSITIVE, 1e5) ||
+        !get_int32(p, o, "layers", &m->layers, req, NUM_POSITIVE, 10000) ||
+        !get_int32(p, o, "hidden_size", &m->hidden_size, req, NUM_POSITIVE, MAX_DIM) ||
+        !get_int32(p, o, "heads", &m->heads, req, NUM_POSITIVE, 100000) ||
+        !get_int32(p, o, "kv_heads", &m->kv_heads, req, NUM_POSITIVE, 100000) ||
+        !get_int32(p, o, "head_dim", &m->head_dim, req, NUM_POSITIVE, 100000) ||
+        !get_int32(p, o, "intermediate_size", &m->intermediate_size, req, NUM_POSITIVE,
+                   MAX_DIM) ||
+        !get_int32(p, o, "vocab_size", &m->vocab_size, req, NUM_POSITIVE, MAX_DIM) ||
+        !get_int(p, o, "context", &m->context, req, NUM_POSITIVE, MAX_CTX) ||
+        !get_int(p, o, "max_position_embeddings", &m->max_position_embeddings, false,
+                 NUM_POSITIVE, MAX_CTX) ||
+        !get_bool(p, o, "tie_embeddings", &m->tie_embeddings, req) ||
+        !get_bool(p, o, "attention_bias", &m->attention_bias, false))
+        return false;
+    if (m->kv_heads > m->heads)
+        return failf(p, FC_ERR_RANGE, "kv_heads", "must not exceed heads");
+
+    const cJSON *sw = cJSON_GetObjectItemCaseSensitive(o, "sliding_window");
+    if (sw && !cJSON_IsNull(sw)) {
+        if (!cJSON_IsObject(sw))
+            return failf(p, FC_ERR_FIELD, "sliding_window", "must be an object");
+        if (!get_int32(p, sw, "window", &m->swa_window, true, NUM_POSITIVE, MAX_CTX) ||
+            !get_int32(p, sw, "local_layers", &m->swa_local_layers, true, NUM_POSITIVE, 10000) ||
+            !get_int32(p, sw, "global_layers", &m->swa_global_layers, true, NUM_NONNEGATIVE,
+                       10000))
+            return false;
+    }
+    const cJSON *mla = cJSON_GetObjectItemCaseSensitive(o, "mla");
+    if (mla && !cJSON_IsNull(mla)) {
+        if (!cJSON_IsObject(mla))
+            return failf(p, FC_ERR_FIELD, "mla", "must be an object");
+        m->mla_q_lora_rank = 0;
+        if (!get_int32(p, mla, "kv_lora_rank", &m->mla_kv_lora_rank, true, NUM_POSITIVE,
+                       MAX_DIM) ||
+            !get_int32(p, mla, "qk_rope_head_dim", &m->mla_qk_rope_head_dim, true,
+                       NUM_POSITIVE, 100000) ||
+            !get_int32(p, mla, "qk_nope_head_dim", &m->mla_qk_nope_head_dim, true,
+                       NUM_POSITIVE, 100000) ||
+            !get_int32(p, mla, "v_head_dim", &m->mla_v_head_dim, true, NUM_POSITIVE, 100000) ||
+            !get_int32(p, mla, "q_lora_rank", &m->mla_q_lora_rank, false, NUM_NONNEGATIVE,
+                       MAX_DIM))
+            return false;
+    }
+    const cJSON *moe = cJSON_GetObjectItemCaseSensitive(o, "moe");
+    if (moe && !cJSON_IsNull(moe)) {
+        if (!cJSON_IsObject(moe))
+            return failf(p, FC_ERR_FIELD, "moe", "must be an object");
+        m->moe_shared_experts = 0;
+        m->moe_shared_intermediate = 0;
+        m->moe_dense_layers = 0;
+        if (!get_int32(p, moe, "experts", &m->moe_experts, true, NUM_POSITIVE, 100000) ||
+            !get_int32(p, moe, "experts_per_token", &m->moe_experts_per_token, true,
+                       NUM_POSITIVE, 100000) ||
+            !get_int32(p, moe, "shared_experts", &m->moe_shared_experts, false,
+                       NUM_NONNEGATIVE, 100000) ||
+            !get_int32(p, moe, "expert_intermediate_size", &m->moe_expert_intermediate, true,
+                       NUM_POSITIVE, MAX_DIM) ||
+            !get_int32(p, moe, "shared_intermediate_size", &m->moe_shared_intermediate, false,
+                       NUM_POSITIVE, MAX_DIM) ||
+            !get_int32(p, moe, "dense_layers", &m->moe_dense_layers, false, NUM_NONNEGATIVE,
+                       10000))
+            return false;
+        if (m->moe_experts_per_token > m->moe_experts)
+            return failf(p, FC_ERR_RANGE, "moe.experts_per_token", "must not exceed moe.experts");
+        if (m->moe_dense_layers > m->layers)
+            return failf(p, FC_ERR_RANGE, "moe.dense_layers", "must not exceed layers");
+        if (!m->moe_shared_intermediate)
+            m->moe_shared_intermediate = m->moe_expert_intermediate;
+    }
+    const cJSON *hy = cJSON_GetObjectItemCaseSensitive(o, "hybrid");
+    if (hy && !cJSON_IsNull(hy)) {
+        if (!cJSON_IsObject(hy))
+            return failf(p, FC_ERR_FIELD, "hybrid", "must be an object");
+        if (!get_int32(p, hy, "attention_layers", &m->hybrid_attention_layers, true,
+                       NUM_POSITIVE, 10000) ||
+            !get_num(p, hy, "state_bytes", &m->hybrid_state_bytes, false, NUM_NONNEGATIVE,
+                     1e13))
+            return false;
+        if (m->hybrid_attention_layers > m->layers)
+            return failf(p, FC_ERR_RANGE, "hybrid.attention_layers", "must not exceed layers");
+    }
+    const cJSON *kv = cJSON_GetObjectItemCaseSensitive(o, "kv_bytes_per_token_ref");
+    if (kv && !cJSON_IsNull(kv)) {
+        if (!cJSON_IsObject(kv))
+            return failf(p, FC_ERR_FIELD, "kv_bytes_per_token_ref", "must be an object");
+        if (!get_num(p, kv, "global", &m->kv_ref_global, false, NUM_NONNEGATIVE, 1e12) ||
+            !get_num(p, kv, "local", &m->kv_ref_local, false, NUM_NONNEGATIVE, 1e12))
+            return false;
+    }
+    /* cross-field consistency */
+    if (m->arch == FC_ARCH_MOE && m->moe_experts == 0)
+        return failf(p, FC_ERR_FIELD, "moe", "is required when arch is moe");
+    if (m->arch == FC_ARCH_HYBRID && m->hybrid_attention_layers == 0)
+        return failf(p, FC_ERR_FIELD, "hybrid", "is required when arch is hybrid");
+    /* fewer is allowed: KV-sharing layers (Gemma 3n) reuse earlier caches */
+    if (m->swa_window && m->swa_local_layers + m->swa_global_layers >
+                             (m->hybrid_attention_layers ? m->hybrid_attention_layers
+                                                         : m->layers))
+        return failf(p, FC_ERR_FIELD, "sliding_window",
+                     "local_layers + global_layers must not exceed the attention layers");
+    if (m->active_params_b > m->params_b * 1.0001)
+        return failf(p, FC_ERR_RANGE, "active_params_b", "must not exceed params_b");
+    if (m->active_params_b == 0) {
+        /* derive the per-token share from the architecture, scaled to params_b */
+        fc_param_count c = fc_model_count_params(m);
+        double share = c.total > 0 ? c.active / c.total : 1.0;
+        if (!(share > 0) || share > 1)
+            share = 1.0;
+        m->active_params_b = m->params_b * share;
+    }
+    return true;
+}
+
+/* ---- documents ----------------------------------------------------------- */
+
+static void line_col(const char *json, size_t len, const char *at, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    if (!at || at < json || at > json + len)
+        return;
+    for (const char *c = json; c < at; c++) {
+        if (*c == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+static size_t find_index_by_id(const store *s, const char *id)
+{
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(store_info(s, i)->id, id) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+static const fc_model *find_model_for_base(const fc_catalog *cat, const store *staged,
+                                           const char *id)
+{
+    size_t i = find_index_by_id(staged, id);
+    if (i != (size_t)-1)
+        return store_at(staged, i);
+    i = find_index_by_id(&cat->kinds[FC_KIND_MODEL], id);
+    if (i != (size_t)-1)
+        return store_at(&cat->kinds[FC_KIND_MODEL], i);
+    return NULL;
+}
+
+static bool make_keys(fc_arena *a, const fc_entry_info *info, keyset *ks)
+{
+    size_t n = 2 + info->aliases.count;
+    ks->keys = fc__arena_alloc(a, n * sizeof *ks->keys);
+    if (!ks->keys)
+        return false;
+    ks->count = 0;
+    const char *names[2] = { info->id, info->name };
+    for (size_t i = 0; i < n; i++) {
+        const char *src = i < 2 ? names[i] : info->aliases.items[i - 2];
+        char key[256];
+        fc_name_key(src, key, sizeof key);
+        if (!key[0])
+            continue;
+        ks->keys[ks->count] = fc__arena_strdup(a, key);
+        if (!ks->keys[ks->count])
+            return false;
+        ks->count++;
+    }
+    return true;
+}
+
+static fc_status parse_section(fc_catalog *cat, const cJSON *root, fc_kind kind,
+                               store *staged, pctx *p)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, kind_section[kind]);
+    if (!arr)
+        return FC_OK;
+    p->section = kind_section[kind];
+    if (!cJSON_IsArray(arr))
+        return fc__fail(p->err, FC_ERR_FIELD, "%s: section '%s' must be an array", p->origin,
+                        kind_section[kind]);
+    int n = cJSON_GetArraySize(arr);
+    if (n > 100000)
+        return fc__fail(p->err, FC_ERR_RANGE, "%s: section '%s' has too many entries",
+                        p->origin, kind_section[kind]);
+    staged->size = kind_size[kind];
+    if (store_reserve(staged, (size_t)n) != 0)
+        return fc__fail(p->err, FC_ERR_NOMEM, "%s: out of memory", p->origin);
+    int idx = 0;
+    const cJSON *o;
+    cJSON_ArrayForEach(o, arr) {
+        idx++;
+        snprintf(p->entry, sizeof p->entry, "%s entry #%d", kind_section[kind], idx);
+        if (!cJSON_IsObject(o))
+            return fc__fail(p->err, FC_ERR_FIELD, "%s: %s: must be an object", p->origin,
+                            p->entry);
+        void *item = store_at(staged, staged->count);
+        memset(item, 0, kind_size[kind]);
+        bool ok = false;
+        switch (kind) {
+        case FC_KIND_HARDWARE: ok = parse_hardware(p, o, item); break;
+        case FC_KIND_HOST: ok = parse_host(p, o, item); break;
+        case FC_KIND_LINK: ok = parse_link(p, o, item); break;
+        case FC_KIND_QUANT: ok = parse_quant(p, o, item); break;
+        case FC_KIND_BACKEND: ok = parse_backend(p, o, item); break;
+        case FC_KIND_MODEL: {
+            const cJSON *sa = cJSON_GetObjectItemCaseSensitive(o, "same_as");
+            const fc_model *base = NULL;
+            if (sa && !cJSON_IsNull(sa)) {
+                const cJSON *idj = cJSON_GetObjectItemCaseSensitive(o, "id");
+                if (cJSON_IsString(idj) && idj->valuestring)
+                    snprintf(p->entry, sizeof p->entry, "entry '%.60s'", idj->valuestring);
+                if (!cJSON_IsString(sa) || !sa->valuestring)
+                    return (fc_status)(failf(p, FC_ERR_FIELD, "same_as", "must be a string"),
+                                       p->status);
+                base = find_model_for_base(cat, staged, sa->valuestring);
+                if (!base) {
+                    char what[160];
+                    snprintf(what, sizeof what,
+                             "names unknown model '%.60s' (it must be defined earlier)",
+                             sa->valuestring);
+                    failf(p, FC_ERR_REFERENCE, "same_as", what);
+                    return p->status;
+                }
+            }
+            fc_model tmp;
+            memset(&tmp, 0, sizeof tmp);
+            ok = parse_model(p, o, &tmp, base);
+            if (ok)
+                memcpy(item, &tmp, sizeof tmp);
+            break;
+        }
+        default: break;
+        }
+        if (!ok)
+            return p->status != FC_OK ? p->status
+                                      : fc__fail(p->err, FC_ERR_FIELD, "%s: %s: invalid",
+                                                 p->origin, p->entry);
+        const fc_entry_info *info = item;
+        if (find_index_by_id(staged, info->id) != (size_t)-1)
+            return fc__fail(p->err, FC_ERR_DUPLICATE, "%s: entry '%s': duplicate id in '%s'",
+                            p->origin, info->id, kind_section[kind]);
+        if (!make_keys(p->arena, info, &staged->keys[staged->count]))
+            return fc__fail(p->err, FC_ERR_NOMEM, "%s: out of memory", p->origin);
+        staged->count++;
+    }
+    return FC_OK;
+}
+
+static fc_status commit(fc_catalog *cat, fc_kind kind, store *staged)
+{
+    store *s = &cat->kinds[kind];
+    if (store_reserve(s, s->count + staged->count) != 0)
+        return FC_ERR_NOMEM;
+    for (size_t i = 0; i < staged->count; i++) {
+        const fc_entry_info *info = store_info(staged, i);
+        size_t at = find_index_by_id(s, info->id);
+        if (at == (size_t)-1)
+            at = s->count++;
+        memcpy(store_at(s, at), store_at(staged, i), s->size);
+        s->keys[at] = staged->keys[i];
+    }
+    return FC_OK;
+}
+
+fc_status fc_catalog_add_json(fc_catalog *cat, const char *json, size_t len,
+                              const char *origin, fc_error *err)
+{
+    if (!cat || !json)
+        return fc__fail(err, FC_ERR_FIELD, "%s: no document", origin ? origin : "(null)");
+    origin = fc__arena_strdup(&cat->arena, origin ? origin : "(catalog)");
+    if (!origin)
+        return fc__fail(err, FC_ERR_NOMEM, "out of memory");
+    if (len == 0)
+        return fc__fail(err, FC_ERR_PARSE, "%s: empty file (expected a JSON object)", origin);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    if (!root) {
+        int line, col;
+        line_col(json, len, end, &line, &col);
+        return fc__fail(err, FC_ERR_PARSE, "%s: malformed JSON at line %d, column %d", origin,
+                        line, col);
+    }
+    /* trailing garbage after the document */
+    for (const char *c = end; c && c < json + len; c++) {
+        if (!isspace((unsigned char)*c)) {
+            int line, col;
+            line_col(json, len, c, &line, &col);
+            cJSON_Delete(root);
+            return fc__fail(err, FC_ERR_PARSE,
+                            "%s: malformed JSON at line %d, column %d (text after the document)",
+                            origin, line, col);
+        }
+    }
+    fc_status st = FC_OK;
+    store staged[FC_KIND_COUNT];
+    memset(staged, 0, sizeof staged);
+    pctx p = { &cat->arena, origin, "", "", err, FC_OK };
+    if (!cJSON_IsObject(root)) {
+        st = fc__fail(err, FC_ERR_PARSE, "%s: the document must be a JSON object", origin);
+        goto out;
+    }
+    const cJSON *sv = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
+    if (!sv) {
+        st = fc__fail(err, FC_ERR_FIELD, "%s: field 'schema_version' is required", origin);
+        goto out;
+    }
+    if (!cJSON_IsNumber(sv) || sv->valuedouble != FC_SCHEMA_VERSION) {
+        st = fc__fail(err, FC_ERR_FIELD, "%s: field 'schema_version' must be %d", origin,
+                      FC_SCHEMA_VERSION);
+        goto out;
+    }
+    bool any = false;
+    for (int k = 0; k < FC_KIND_COUNT; k++)
+        if (cJSON_GetObjectItemCaseSensitive(root, kind_section[k]))
+            any = true;
+    if (!any) {
+        st = fc__fail(err, FC_ERR_FIELD,
+                      "%s: no catalog section (expected one of hardware, hosts, links, "
+                      "models, quants, backends)",
+                      origin);
+        goto out;
+    }
+    for (int k = 0; k < FC_KIND_COUNT && st == FC_OK; k++)
+        st = parse_section(cat, root, (fc_kind)k, &staged[k], &p);
+    for (int k = 0; k < FC_KIND_COUNT && st == FC_OK; k++)
+        if (commit(cat, (fc_kind)k, &staged[k]) != FC_OK)
+            st = fc__fail(err, FC_ERR_NOMEM, "%s: out of memory", origin);
+out:
+    for (int k = 0; k < FC_KIND_COUNT; k++)
+        store_free(&staged[k]);
+    cJSON_Delete(root);
+    return st;
+}
+
+fc_status fc_catalog_add_file(fc_catalog *cat, const char *path, fc_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fc__fail(err, FC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 64 * 1024, len = 0;
+    char *buf = malloc(cap);
+    fc_status st = FC_OK;
+    if (!buf) {
+        fclose(f);
+        return fc__fail(err, FC_ERR_NOMEM, "%s: out of memory", path);
+    }
+    for (;;) {
+        if (len == cap) {
+            if (cap >= (size_t)256 * 1024 * 1024) {
+                st = fc__fail(err, FC_ERR_RANGE, "%s: file too large (over 256 MiB)", path);
+                break;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                st = fc__fail(err, FC_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t n = fread(buf + len, 1, cap - len, f);
+        len += n;
+        if (n == 0) {
+            if (ferror(f))
+                st = fc__fail(err, FC_ERR_IO, "%s: read error", path);
+            break;
+        }
+    }
+    fclose(f);
+    if (st == FC_OK)
+        st = fc_catalog_add_json(cat, buf, len, path, err);
+    free(buf);
+    return st;
+}
+
+/* ---- lookup -------------------------------------------------------------- */
+
+fc_status fc_catalog_find(const fc_catalog *cat, fc_kind kind, const char *name,
+                          size_t *index, fc_error *err)
+{
+    if ((unsigned)kind >= FC_KIND_COUNT)
+        return fc__fail(err, FC_ERR_NOT_FOUND, "unknown kind");
+    const store *s = &cat->kinds[kind];
+    const char *label = kind_label[kind];
+    char key[256];
+    fc_name_key(name ? name : "", key, sizeof key);
+    if (!key[0])
+        return fc__fail(err, FC_ERR_NOT_FOUND, "empty %s name", label);
+
+    /* 1. exact id, 2. exact alias or name */
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(store_info(s, i)->id, name) == 0) {
+            *index = i;
+            return FC_OK;
+        }
+    size_t found = (size_t)-1, n_found = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        for (size_t k = 0; k < s->keys[i].count; k++)
+            if (strcmp(s->keys[i].keys[k], key) == 0) {
+                if (found != i)
+                    n_found++;
+                found = i;
+                break;
+            }
+    }
+    if (n_found == 1) {
+        *index = found;
+        return FC_OK;
+    }
+    /* 3. a unique entry one of whose keys starts with the key */
+    size_t prefix_hits[8];
+    size_t n_prefix = 0;
+    if (n_found == 0) {
+        size_t kl = strlen(key);
+        for (size_t i = 0; i < s->count; i++)
+            for (size_t k = 0; k < s->keys[i].count; k++)
+                if (strncmp(s->keys[i].keys[k], key, kl) == 0) {
+                    if (n_prefix < 8)
+                        prefix_hits[n_prefix] = i;
+                    n_prefix++;
+                    break;
+                }
+        if (n_prefix == 1) {
+            *index = prefix_hits[0];
+            return FC_OK;
+        }
+    }
+    if (!err)
+        return n_found > 1 || n_prefix > 1 ? FC_ERR_AMBIGUOUS : FC_ERR_NOT_FOUND;
+
+    char list[320] = "";
+    size_t used = 0;
+#define ADD_NAME(idstr)                                                              \
+    do {                                                                             \
+        int w = snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",  \
+                         (idstr));                                                   \
+        if (w > 0 && (size_t)w < sizeof list - used)                                 \
+            used += (size_t)w;                                                       \
+    } while (0)
+    if (n_found > 1 || n_prefix > 1) {
+        size_t shown = 0;
+        for (size_t i = 0; i < s->count && shown < 8; i++) {
+            bool hit = false;
+            size_t kl = strlen(key);
+            for (size_t k = 0; k < s->keys[i].count && !hit; k++)
+                hit = n_found > 1 ? strcmp(s->keys[i].keys[k], key) == 0
+                                  : strncmp(s->keys[i].keys[k], key, kl) == 0;
+            if (hit) {
+                ADD_NAME(store_info(s, i)->id);
+                shown++;
+            }
+        }
+        size_t total = n_found > 1 ? n_found : n_prefix;
+        return fc__fail(err, FC_ERR_AMBIGUOUS, "ambiguous %s '%s' matches %zu entries: %s%s",
+                        label, name, total, list, total > shown ? ", ..." : "");
+    }
+    /* closest matches by edit distance over every key, and substring hits */
+    size_t best[4] = { (size_t)-1, (size_t)-1, (size_t)-1, (size_t)-1 };
+    size_t bestd[4] = { SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
+    size_t cap = strlen(key) / 3 + 2;
+    for (size_t i = 0; i < s->count; i++) {
+        size_t d = SIZE_MAX;
+        for (size_t k = 0; k < s->keys[i].count; k++) {
+            size_t e = strstr(s->keys[i].keys[k], key) ? 1
+                       : fc__edit_distance(s->keys[i].keys[k], key, cap);
+            if (e < d)
+                d = e;
+        }
+        if (d > cap)
+            continue;
+        for (int j = 0; j < 4; j++) {
+            if (d < bestd[j]) {
+                for (int m = 3; m > j; m--) {
+                    bestd[m] = bestd[m - 1];
+                    best[m] = best[m - 1];
+                }
+                bestd[j] = d;
+                best[j] = i;
+                break;
+            }
+        }
+    }
+    for (int j = 0; j < 4; j++)
+        if (best[j] != (size_t)-1)
+            ADD_NAME(store_info(s, best[j])->id);
+#undef ADD_NAME
+    if (used)
+        return fc__fail(err, FC_ERR_NOT_FOUND, "unknown %s '%s' (did you mean %s?)", label,
+                        name, list);
+    return fc__fail(err, FC_ERR_NOT_FOUND, "unknown %s '%s' (see 'fitcheck list %s')", label,
+                    name, kind_section[kind]);
+}
+
+#define FC_FINDER(fn, type, kind)                                                  \
+    const type *fn(const fc_catalog *cat, const char *name, fc_error *err)        \
+    {                                                                              \
+        size_t i;                                                                  \
+        if (fc_catalog_find(cat, kind, name, &i, err) != FC_OK)                    \
+            return NULL;                                                           \
+        return (const type *)fc_catalog_info(cat, kind, i);                        \
+    }
+FC_FINDER(fc_find_hardware, fc_hardware, FC_KIND_HARDWARE)
+FC_FINDER(fc_find_host, fc_host, FC_KIND_HOST)
+FC_FINDER(fc_find_link, fc_link, FC_KIND_LINK)
+FC_FINDER(fc_find_model, fc_model, FC_KIND_MODEL)
+FC_FINDER(fc_find_quant, fc_quant, FC_KIND_QUANT)
+FC_FINDER(fc_find_backend, fc_backend, FC_KIND_BACKEND)
+
+/* ---- validation ---------------------------------------------------------- */
+
+fc_status fc_catalog_validate(const fc_catalog *cat, fc_error *err)
+{
+    const store *hw = &cat->kinds[FC_KIND_HARDWARE];
+    for (size_t i = 0; i < hw->count; i++) {
+        const fc_hardware *h = store_at(hw, i);
+        if (find_index_by_id(&cat->kinds[FC_KIND_BACKEND], h->backend) == (size_t)-1)
+            return fc__fail(err, FC_ERR_REFERENCE,
+                            "%s: entry '%s': field 'backend' names unknown backend '%s'",
+                            h->info.origin, h->info.id, h->backend);
+        for (size_t b = 0; b < h->backends.count; b++)
+            if (find_index_by_id(&cat->kinds[FC_KIND_BACKEND], h->backends.items[b]) ==
+                (size_t)-1)
+                return fc__fail(err, FC_ERR_REFERENCE,
+                                "%s: entry '%s': field 'backends' names unknown backend '%s'",
+                                h->info.origin, h->info.id, h->backends.items[b]);
+        if (h->link &&
+            find_index_by_id(&cat->kinds[FC_KIND_LINK], h->link) == (size_t)-1)
+            return fc__fail(err, FC_ERR_REFERENCE,
+                            "%s: entry '%s': field 'link' names unknown link '%s'",
+                            h->info.origin, h->info.id, h->link);
+    }
+    const store *ms = &cat->kinds[FC_KIND_MODEL];
+    for (size_t i = 0; i < ms->count; i++) {
+        const fc_model *m = store_at(ms, i);
+        for (size_t q = 0; q < m->quants.count; q++)
+            if (find_index_by_id(&cat->kinds[FC_KIND_QUANT], m->quants.items[q]) ==
+                (size_t)-1)
+                return fc__fail(err, FC_ERR_REFERENCE,
+                                "%s: entry '%s': field 'quants' names unknown quant '%s'",
+                                m->info.origin, m->info.id, m->quants.items[q]);
+    }
+    return FC_OK;
+}

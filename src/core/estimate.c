@@ -1,0 +1,625 @@
+/* estimate.c - memory, fit verdict and speed of one model on one setup. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define GIB 1073741824.0
+#define MIB 1048576.0
+
+const char *fc_kv_type_name(fc_kv_type t)
+{
+    switch (t) {
+    case FC_KV_F16: return "f16";
+    case FC_KV_Q8_0: return "q8_0";
+    case FC_KV_Q4_0: return "q4_0";
+    }
+    return "f16";
+}
+
+int fc_kv_type_from_name(const char *s, fc_kv_type *out)
+{
+    char key[32];
+    fc_name_key(s, key, sizeof key);
+    if (strcmp(key, "f16") == 0 || strcmp(key, "fp16") == 0 || strcmp(key, "bf16") == 0)
+        *out = FC_KV_F16;
+    else if (strcmp(key, "q80") == 0 || strcmp(key, "q8") == 0)
+        *out = FC_KV_Q8_0;
+    else if (strcmp(key, "q40") == 0 || strcmp(key, "q4") == 0)
+        *out = FC_KV_Q4_0;
+    else
+        return -1;
+    return 0;
+}
+
+/* ggml block sizes (ggml-common.h): q8_0 34 bytes / 32, q4_0 18 bytes / 32 */
+double fc_kv_type_bytes(fc_kv_type t)
+{
+    switch (t) {
+    case FC_KV_F16: return 2.0;
+    case FC_KV_Q8_0: return 34.0 / 32.0;
+    case FC_KV_Q4_0: return 18.0 / 32.0;
+    }
+    return 2.0;
+}
+
+const char *fc_verdict_name(fc_verdict v)
+{
+    switch (v) {
+    case FC_VERDICT_FITS: return "fits";
+    case FC_VERDICT_TIGHT: return "tight";
+    case FC_VERDICT_OFFLOAD: return "offload";
+    case FC_VERDICT_NO: return "no";
+    }
+    return "no";
+}
+
+const char *fc_split_name(fc_split s) { return s == FC_SPLIT_TENSOR ? "tensor" : "layer"; }
+
+const char *fc_offload_name(fc_offload_mode m)
+{
+    switch (m) {
+    case FC_OFFLOAD_NONE: return "none";
+    case FC_OFFLOAD_LAYERS: return "layers";
+    case FC_OFFLOAD_EXPERTS: return "experts";
+    }
+    return "none";
+}
+
+/* ---- KV cache ------------------------------------------------------------ */
+
+/* Bytes per token of context on full-attention layers, and on sliding-window
+ * layers (which hold at most swa_window tokens). */
+static void kv_rates(const fc_model *m, fc_kv_type t, double *global, double *local)
+{
+    double bpe = fc_kv_type_bytes(t);
+    if (m->mla_kv_lora_rank > 0) {
+        /* MLA caches the compressed latent plus the rope key, no K/V pair */
+        *global = (double)m->layers * (m->mla_kv_lora_rank + m->mla_qk_rope_head_dim) * bpe;
+        *local = 0.0;
+        return;
+    }
+    double per_layer = 2.0 * m->kv_heads * (double)m->head_dim * bpe;
+    int attn_layers = m->hybrid_attention_layers > 0 ? m->hybrid_attention_layers : m->layers;
+    if (m->swa_window > 0) {
+        *global = per_layer * m->swa_global_layers;
+        *local = per_layer * m->swa_local_layers;
+    } else {
+        *global = per_layer * attn_layers;
+        *local = 0.0;
+    }
+}
+
+double fc_kv_cache_bytes(const fc_model *m, long tokens, fc_kv_type t)
+{
+    if (!m || tokens <= 0)
+        return 0.0;
+    double g, l;
+    kv_rates(m, t, &g, &l);
+    double n = (double)tokens;
+    double w = m->swa_window > 0 ? (double)m->swa_window : 0.0;
+    return g * n + l * (n < w ? n : w);
+}
+
+/* Sum of the KV bytes read at positions 0..n-1: sum of min(p, w) etc. */
+static double kv_read_prefix(double g, double l, double w, double n)
+{
+    if (n <= 0)
+        return 0.0;
+    double s = g * n * (n - 1.0) / 2.0;
+    if (l > 0) {
+        double loc = n <= w + 1.0 ? n * (n - 1.0) / 2.0
+                                  : w * (w + 1.0) / 2.0 + (n - w - 1.0) * w;
+        s += l * loc;
+    }
+    return s;
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static void term(fc_estimate *e, const char *name, double value, const char *unit,
+                 const char *fmt, ...) FC_PRINTF(5, 6);
+
+static void term(fc_estimate *e, const char *name, double value, const char *unit,
+                 const char *fmt, ...)
+{
+    if (e->n_terms >= FC_MAX_TERMS)
+        return;
+    fc_term *t = &e->terms[e->n_terms++];
+    t->name = name;
+    t->value = isfinite(value) ? value : 0.0;
+    t->unit = unit;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t->formula, sizeof t->formula, fmt, ap);
+    va_end(ap);
+}
+
+static bool is_hbm(const fc_hardware *h)
+{
+    return h->memory_type && (h->memory_type[0] == 'H' || h->memory_type[0] == 'h') &&
+           (h->memory_type[1] == 'B' || h->memory_type[1] == 'b');
+}
+
+static bool is_apple(const fc_hardware *h)
+{
+    return h->vendor && strcmp(h->vendor, "apple") == 0;
+}
+
+/* What the platform keeps back per device: the desktop and driver on a
+ * discrete card (0.3-1.5 GB measured, hardware-notes.md section 2; 0.5 GiB
+ * assumed), nothing on a headless datacenter card. */
+static double default_reserve_gb(const fc_hardware *h)
+{
+    if (h->unified_memory)
+        return 0.0;
+    if (h->category && strcmp(h->category, "datacenter_gpu") == 0)
+        return 0.0;
+    return 0.5;
+}
+
+/* PCIe bandwidth per direction (GB/s): 0.985 / 1.969 / 3.938 per lane for
+ * gen 3 / 4 / 5 (128b/130b encoding). */
+static double pcie_gbs(const fc_hardware *h)
+{
+    int gen = h->pcie_gen > 0 ? h->pcie_gen : 4;
+    int lanes = h->pcie_lanes > 0 ? h->pcie_lanes : 16;
+    double per_lane = 0.985 * pow(2.0, gen - 3);
+    return per_lane * lanes;
+}
+
+/* macOS keeps memory for itself even once the wired limit is raised:
+ * 4-8 GB (hardware-notes.md section 1), taken as 1/8 of RAM within those bounds. */
+static double apple_os_keep_gb(double total_gb)
+{
+    double k = total_gb / 8.0;
+    return k < 4.0 ? 4.0 : k > 8.0 ? 8.0 : k;
+}
+
+typedef struct layout {
+    double weights_gpu;      /* weights that must sit in GPU memory */
+    double embed_host;       /* input embedding kept in RAM (discrete GPUs) */
+    double lm_head;          /* output head bytes */
+    double layer_weights;    /* one layer's weights */
+    double layer_active;     /* one layer's weights read per token */
+    double expert_layer;     /* routed experts of one MoE layer */
+    double expert_layer_active;
+    int moe_layers;
+    double overhead;         /* all devices */
+} layout;
+
+static double gpu_needed_at(const fc_request *r, const layout *lay, double state, long ctx)
+{
+    return lay->weights_gpu + fc_kv_cache_bytes(r->model, ctx, r->kv_type) * 1.0 + state +
+           lay->overhead;
+}
+
+fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
+{
+    memset(e, 0, sizeof *e);
+    if (!r || !r->hardware)
+        return fc__fail(err, FC_ERR_FIELD, "estimate: no hardware given");
+    if (!r->model)
+        return fc__fail(err, FC_ERR_FIELD, "estimate: no model given");
+    if (!r->quant)
+        return fc__fail(err, FC_ERR_FIELD, "estimate: no quant given");
+    if (!r->backend)
+        return fc__fail(err, FC_ERR_FIELD, "estimate: no backend given");
+    if (r->gpus < 1 || r->gpus > 1024)
+        return fc__fail(err, FC_ERR_RANGE, "estimate: gpus must be between 1 and 1024");
+    if (r->context < 1 || r->context > 100000000L)
+        return fc__fail(err, FC_ERR_RANGE, "estimate: context must be between 1 and 100000000");
+    if (r->prompt < 0 || r->gen < 0 || r->prompt > 100000000L || r->gen > 100000000L)
+        return fc__fail(err, FC_ERR_RANGE, "estimate: prompt and gen must be between 0 and 100000000");
+    if (r->ubatch < 1 || r->ubatch > 1000000)
+        return fc__fail(err, FC_ERR_RANGE, "estimate: ubatch must be between 1 and 1000000");
+
+    const fc_hardware *hw = r->hardware;
+    const fc_model *m = r->model;
+    const fc_quant *q = r->quant;
+    const fc_backend *be = r->backend;
+    const int n = r->gpus;
+    const bool tensor = n > 1 && r->split == FC_SPLIT_TENSOR;
+    const double bpw = q->bpw;
+    const double L = m->layers;
+
+    /* ---- weights ---- */
+    fc_param_count pc = fc_model_count_params(m);
+    double params = m->params_b * 1e9;
+    /* scale the architecture's split to the catalog's stated total */
+    double scale = pc.total > 0 ? params / pc.total : 1.0;
+    layout lay;
+    memset(&lay, 0, sizeof lay);
+    /* embedding and output tables: some formats keep them at higher precision */
+    const double ebpw = q->embed_bpw > 0 ? q->embed_bpw : bpw;
+    const double embed_params = pc.embedding * scale;
+    const double table_params = embed_params * (m->tie_embeddings ? 1.0 : 2.0);
+    double body_params = params - table_params;
+    if (body_params < 0)
+        body_params = 0;
+    e->weights_bytes = body_params * bpw / 8.0 + table_params * ebpw / 8.0;
+    if (q->embed_bpw > 0)
+        term(e, "weights", e->weights_bytes / 1e9, "GB",
+             "%.4g B params x %.4g bpw (%s) / 8, embedding tables at %.4g bpw", m->params_b,
+             bpw, q->info.id, ebpw);
+    else
+        term(e, "weights", e->weights_bytes / 1e9, "GB", "%.4g B params x %.4g bpw (%s) / 8",
+             m->params_b, bpw, q->info.id);
+    double embed_bytes = embed_params * ebpw / 8.0;
+    lay.lm_head = embed_bytes; /* output head: untied copy or the tied table */
+    /* llama.cpp keeps the input embedding table in system RAM: only one row
+     * of it is read per token. A tied table doubles as the output head and
+     * stays on the GPU. Unified memory has one pool: everything counts. */
+    lay.embed_host = (!hw->unified_memory && !m->tie_embeddings) ? embed_bytes : 0.0;
+    lay.weights_gpu = e->weights_bytes - lay.embed_host;
+    e->weights_gpu_bytes = lay.weights_gpu;
+    double layer_total = body_params * bpw / 8.0;
+    if (layer_total < 0)
+        layer_total = 0;
+    lay.layer_weights = layer_total / L;
+    {
+        double active_body = m->active_params_b * 1e9 - embed_params;
+        if (active_body < 0)
+            active_body = 0;
+        e->active_weight_bytes = active_body * bpw / 8.0 + embed_bytes;
+    }
+    term(e, "active weights read per token", e->active_weight_bytes / 1e9, "GB",
+         "%.4g B active params x %.4g bpw / 8 (input embedding not read%s)",
+         m->active_params_b, bpw, m->moe_experts ? "; only routed top-k experts" : "");
+    double active_layers = e->active_weight_bytes - lay.lm_head;
+    if (active_layers < 0)
+        active_layers = 0;
+    lay.layer_active = active_layers / L;
+    if (m->moe_experts > 0) {
+        lay.moe_layers = m->layers - m->moe_dense_layers;
+        if (lay.moe_layers > 0) {
+            lay.expert_layer = pc.expert * scale * bpw / 8.0 / lay.moe_layers;
+            lay.expert_layer_active = pc.expert_active * scale * bpw / 8.0 / lay.moe_layers;
+        }
+    }
+
+    /* ---- KV cache and state ---- */
+    double kv_g, kv_l;
+    kv_rates(m, r->kv_type, &kv_g, &kv_l);
+    e->kv_cache_bytes = fc_kv_cache_bytes(m, r->context, r->kv_type);
+    e->kv_bytes_per_token = e->kv_cache_bytes / (double)r->context;
+    if (m->mla_kv_lora_rank > 0)
+        term(e, "KV cache", e->kv_cache_bytes / 1e9, "GB",
+             "MLA: %d layers x (%d + %d) x %.4g B x %ld tokens", m->layers,
+             m->mla_kv_lora_rank, m->mla_qk_rope_head_dim, fc_kv_type_bytes(r->kv_type),
+             r->context);
+    else if (m->swa_window > 0)
+        term(e, "KV cache", e->kv_cache_bytes / 1e9, "GB",
+             "2 x %d kv_heads x %d head_dim x %.4g B x (%d global x %ld + %d local x min(%ld, %d))",
+             m->kv_heads, m->head_dim, fc_kv_type_bytes(r->kv_type), m->swa_global_layers,
+             r->context, m->swa_local_layers, r->context, m->swa_window);
+    else
+        term(e, "KV cache", e->kv_cache_bytes / 1e9, "GB",
+             "2 x %d layers x %d kv_heads x %d head_dim x %.4g B (%s) x %ld tokens",
+             m->hybrid_attention_layers ? m->hybrid_attention_layers : m->layers, m->kv_heads,
+             m->head_dim, fc_kv_type_bytes(r->kv_type), fc_kv_type_name(r->kv_type),
+             r->context);
+    e->state_bytes = m->hybrid_state_bytes;
+    if (e->state_bytes > 0)
+        term(e, "recurrent state", e->state_bytes / 1e9, "GB", "fixed per sequence (hybrid layers)");
+
+    /* ---- runtime overhead per device ---- */
+    double ctx_mib = be->context_mib_base + be->context_mib_per_cu * hw->compute_units;
+    /* compute buffer: one micro-batch of activations, logits included:
+     * ubatch x 4 bytes x (vocab + 2 hidden + 2 intermediate) */
+    double ffn = m->moe_experts ? m->moe_expert_intermediate * (double)m->moe_experts_per_token
+                                : (double)m->intermediate_size;
+    double compute = (double)r->ubatch * 4.0 *
+                     ((double)m->vocab_size + 2.0 * m->hidden_size + 2.0 * ffn);
+    lay.overhead = n * (ctx_mib * MIB + compute);
+    e->overhead_bytes = lay.overhead;
+    term(e, "runtime overhead", e->overhead_bytes / 1e9, "GB",
+         "%d x (context %.0f MiB + compute buffer %d ubatch x 4 B x (vocab + 2 hidden + 2 ffn))",
+         n, ctx_mib, r->ubatch);
+    e->total_bytes = e->weights_bytes + e->kv_cache_bytes + e->state_bytes + e->overhead_bytes;
+    e->gpu_needed_bytes = gpu_needed_at(r, &lay, e->state_bytes, r->context);
+
+    /* ---- what is available ---- */
+    e->device_bytes = n * hw->memory_gb * GIB;
+    double limit;
+    if (hw->unified_memory) {
+        double def = hw->gpu_usable_default_gb > 0 ? hw->gpu_usable_default_gb
+                                                   : hw->memory_gb * 0.75;
+        e->wired_limit_default_bytes = n * def * GIB;
+        double maxgb = is_apple(hw) ? hw->memory_gb - apple_os_keep_gb(hw->memory_gb) : def;
+        if (maxgb < def)
+            maxgb = def;
+        e->wired_limit_max_bytes = n * maxgb * GIB;
+        e->reserve_bytes = e->device_bytes - e->wired_limit_default_bytes;
+        limit = e->wired_limit_default_bytes;
+        term(e, "GPU memory limit", limit / GIB, "GiB", "default %s (of %.4g GiB)",
+             is_apple(hw) ? "Metal recommendedMaxWorkingSetSize" : "GPU carve-out",
+             hw->memory_gb);
+    } else {
+        double res = r->reserve_gb >= 0 ? r->reserve_gb : default_reserve_gb(hw);
+        e->reserve_bytes = n * res * GIB;
+        limit = e->device_bytes - e->reserve_bytes;
+        term(e, "GPU memory available", limit / GIB, "GiB",
+             "%d x (%.4g GiB - %.2g GiB kept for display/driver)", n, hw->memory_gb, res);
+    }
+    if (limit < 0)
+        limit = 0;
+    e->available_bytes = limit;
+
+    double host_gb = r->host_ram_gb > 0 ? r->host_ram_gb : (r->host ? r->host->memory_gb : 0);
+    /* the OS and the runtime keep ~4 GiB of system RAM */
+    double host_avail = host_gb > 4 ? (host_gb - 4) * GIB : 0;
+    host_avail -= lay.embed_host;
+    if (host_avail < 0)
+        host_avail = 0;
+    e->host_available_bytes = host_avail;
+
+    /* ---- verdict ---- */
+    double need = e->gpu_needed_bytes;
+    double cap = limit;
+    if (need > limit && hw->unified_memory && e->wired_limit_max_bytes > limit &&
+        need <= e->wired_limit_max_bytes) {
+        e->needs_wired_limit_raise = true;
+        cap = e->wired_limit_max_bytes;
+        /* per machine, with 1 GiB of headroom, never above the maximum */
+        double mb = ceil((need / n + GIB) / MIB);
+        double maxmb = floor(e->wired_limit_max_bytes / n / MIB);
+        e->wired_limit_mb = (long)(mb < maxmb ? mb : maxmb);
+    }
+    e->headroom_bytes = cap - need;
+    double tight_margin = fmax(0.5 * GIB * n, 0.05 * cap);
+    if (need <= cap)
+        e->verdict = e->headroom_bytes < tight_margin ? FC_VERDICT_TIGHT : FC_VERDICT_FITS;
+    else if (!hw->unified_memory && r->allow_offload && need - cap <= host_avail)
+        e->verdict = FC_VERDICT_OFFLOAD;
+    else
+        e->verdict = FC_VERDICT_NO;
+    e->fits = e->verdict == FC_VERDICT_FITS || e->verdict == FC_VERDICT_TIGHT;
+
+    /* largest context that fits in GPU memory, up to the model's native length */
+    double ctx_cap = hw->unified_memory && e->wired_limit_max_bytes > cap ? e->wired_limit_max_bytes
+                                                                          : cap;
+    if (gpu_needed_at(r, &lay, e->state_bytes, 1) <= ctx_cap) {
+        long lo = 1, hi = m->context;
+        while (lo < hi) {
+            long mid = lo + (hi - lo + 1) / 2;
+            if (gpu_needed_at(r, &lay, e->state_bytes, mid) <= ctx_cap)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        e->max_context = lo;
+    }
+
+    /* ---- decode speed ---- */
+    double eff = be->bw_efficiency * (is_hbm(hw) ? be->hbm_efficiency_scale : 1.0);
+    if (eff > 1.0)
+        eff = 1.0;
+    double bw = hw->bandwidth_gbs * 1e9 * eff; /* bytes/s per device */
+    e->bandwidth_efficiency = eff;
+    e->effective_bandwidth_gbs = bw / 1e9;
+    term(e, "effective bandwidth", bw / 1e9, "GB/s", "%.4g GB/s x %.3g (%s%s)",
+         hw->bandwidth_gbs, eff, be->info.id, is_hbm(hw) ? ", HBM scale" : "");
+    double t_fixed = (be->token_overhead_us + be->layer_overhead_us * L) * 1e-6;
+    term(e, "fixed time per token", t_fixed * 1e3, "ms", "%.4g us + %d layers x %.4g us",
+         be->token_overhead_us, m->layers, be->layer_overhead_us);
+
+    /* interconnect per token */
+    double t_link = 0.0;
+    double link_bw = r->link ? r->link->bandwidth_gbs * 1e9 : 0.0;
+    double link_lat = r->link ? r->link->latency_us * 1e-6 : 0.0;
+    if (n > 1 && r->link) {
+        double act = 2.0 * m->hidden_size; /* one fp16 activation vector */
+        if (tensor) {
+            /* two ring all-reduces per layer: 2(n-1) steps of latency, and
+             * 2(n-1)/n of the vector over the link */
+            double ar = 2.0 * (n - 1) * link_lat + 2.0 * (n - 1) / n * act / link_bw;
+            t_link = L * 2.0 * ar;
+            term(e, "all-reduce per token", t_link * 1e3, "ms",
+                 "%d layers x 2 x (2 x %d x %.3g us + vector/%s)", m->layers, n - 1,
+                 r->link->latency_us, r->link->info.id);
+        } else {
+            t_link = (n - 1) * (link_lat + act / link_bw);
+            term(e, "stage hops per token", t_link * 1e3, "ms", "%d hops x (%.3g us + vector/%s)",
+                 n - 1, r->link->latency_us, r->link->info.id);
+        }
+    }
+    e->interconnect_ms_per_token = t_link * 1e3;
+
+    double share = tensor ? 1.0 / n : 1.0; /* bytes each device reads per token */
+    double host_bw = r->host ? r->host->bandwidth_gbs * 1e9 * be->cpu_bw_efficiency : 0.0;
+
+    /* bytes read from GPU memory and from RAM per token, for the chosen placement */
+    double gpu_read = e->active_weight_bytes;
+    double cpu_read = 0.0;
+    double cpu_kv_share = 0.0; /* share of KV read from RAM */
+    e->gpu_layers = m->layers;
+    if (e->verdict == FC_VERDICT_OFFLOAD) {
+        double over = need - cap;
+        /* whole layers to RAM (llama.cpp -ngl) */
+        double kv_layer = e->kv_cache_bytes / L;
+        double per_layer = lay.layer_weights + kv_layer;
+        int cpu_layers = per_layer > 0 ? (int)ceil(over / per_layer) : m->layers;
+        if (cpu_layers > m->layers)
+            cpu_layers = m->layers;
+        double cpu_l = cpu_layers * lay.layer_active;
+        double t_layers = (gpu_read - cpu_l) / (bw * (tensor ? n : 1)) +
+                          (host_bw > 0 ? cpu_l / host_bw : 0) + t_fixed + t_link;
+        e->decode_tps_layer_offload = t_layers > 0 ? 1.0 / t_layers : 0;
+        double best_t = t_layers;
+        e->offload_mode = FC_OFFLOAD_LAYERS;
+        cpu_read = cpu_l;
+        cpu_kv_share = (double)cpu_layers / L;
+        e->gpu_layers = m->layers - cpu_layers;
+        /* MoE: routed experts of some layers to RAM (llama.cpp --n-cpu-moe) */
+        if (lay.moe_layers > 0 && lay.expert_layer > 0) {
+            int moe_cpu = (int)ceil(over / lay.expert_layer);
+            if (moe_cpu <= lay.moe_layers) {
+                double cpu_x = moe_cpu * lay.expert_layer_active;
+                double t_x = (gpu_read - cpu_x) / (bw * (tensor ? n : 1)) +
+                             (host_bw > 0 ? cpu_x / host_bw : 0) + t_fixed + t_link;
+                e->decode_tps_expert_offload = t_x > 0 ? 1.0 / t_x : 0;
+                if (t_x < best_t) {
+                    e->offload_mode = FC_OFFLOAD_EXPERTS;
+                    cpu_read = cpu_x;
+                    cpu_kv_share = 0;
+                    e->gpu_layers = m->layers;
+                    e->cpu_moe_layers = moe_cpu;
+                }
+            }
+        }
+        e->offloaded_bytes = e->offload_mode == FC_OFFLOAD_EXPERTS
+                                 ? e->cpu_moe_layers * lay.expert_layer
+                                 : (m->layers - e->gpu_layers) * lay.layer_weights;
+        term(e, "offloaded to RAM", e->offloaded_bytes / 1e9, "GB", "%s offload, host %s at %.4g GB/s x %.2g",
+             fc_offload_name(e->offload_mode), r->host ? r->host->info.id : "-",
+             r->host ? r->host->bandwidth_gbs : 0.0, be->cpu_bw_efficiency);
+    }
+    gpu_read -= cpu_read;
+
+    /* time per token at position p: fixed + weights + KV so far (+ state) */
+    double P = (double)r->prompt, N = (double)(r->gen > 0 ? r->gen : 1);
+    double w = m->swa_window > 0 ? m->swa_window : 0;
+    double kv_sum = kv_read_prefix(kv_g, kv_l, w, P + N) - kv_read_prefix(kv_g, kv_l, w, P);
+    double gpu_bw_total = bw * (tensor ? n : 1);
+    double t_weights = gpu_read / gpu_bw_total + (host_bw > 0 ? cpu_read / host_bw : 0.0);
+    double t_state = e->state_bytes / gpu_bw_total;
+    double kv_gpu_bw = gpu_bw_total, kv_cpu_bw = host_bw > 0 ? host_bw : gpu_bw_total;
+    double t_kv_sum = kv_sum * ((1 - cpu_kv_share) / kv_gpu_bw + cpu_kv_share / kv_cpu_bw);
+    double t_total = N * (t_fixed + t_link + t_weights + t_state) + t_kv_sum;
+    e->decode_tokens_per_s = t_total > 0 ? N / t_total : 0.0;
+    double kv_at_p = fc_kv_cache_bytes(m, r->prompt, r->kv_type);
+    double t_start = t_fixed + t_link + t_weights + t_state +
+                     kv_at_p * ((1 - cpu_kv_share) / kv_gpu_bw + cpu_kv_share / kv_cpu_bw);
+    e->decode_tokens_per_s_start = t_start > 0 ? 1.0 / t_start : 0.0;
+    term(e, "decode", e->decode_tokens_per_s, "tok/s",
+         "%.0f tokens from position %.0f: 1 / (fixed + link + weights/bw + KV so far/bw), averaged",
+         N, P);
+    (void)share;
+
+    /* ---- prefill ---- */
+    if (r->prompt > 0) {
+        double head_params = m->vocab_size * (double)m->hidden_size;
+        double body = m->active_params_b * 1e9 - head_params;
+        if (body < 0)
+            body = 0;
+        /* attention: QK^T and AV are 2 x 2 x heads x head_dim FLOPs per key */
+        double qk_dim = m->mla_kv_lora_rank > 0
+                            ? (m->mla_qk_nope_head_dim + m->mla_qk_rope_head_dim + m->mla_v_head_dim) / 2.0
+                            : m->head_dim;
+        int attn_layers = m->hybrid_attention_layers > 0 ? m->hybrid_attention_layers : m->layers;
+        double per_key = 4.0 * m->heads * qk_dim;
+        double keys_global = P * (P + 1) / 2.0; /* causal: token i sees i keys */
+        double keys_local = 0.0;
+        int global_layers = attn_layers, local_layers = 0;
+        if (m->swa_window > 0) {
+            global_layers = m->swa_global_layers;
+            local_layers = m->swa_local_layers;
+            double wv = m->swa_window;
+            keys_local = P <= wv ? keys_global : wv * (wv + 1) / 2.0 + (P - wv) * wv;
+        }
+        double flops = 2.0 * body * P + 2.0 * head_params +
+                       per_key * (global_layers * keys_global + local_layers * keys_local);
+        double tflops = hw->fp16_tflops * 1e12 * be->prefill_efficiency * (tensor ? n : 1);
+        double t_compute = flops / tflops;
+        /* each micro-batch streams every resident weight once (all experts) */
+        double ub = ceil(P / r->ubatch);
+        double t_read = ub * (lay.weights_gpu - e->offloaded_bytes) / gpu_bw_total;
+        /* layers kept in RAM are copied to the GPU for each micro-batch */
+        double t_xfer = e->offloaded_bytes > 0 ? ub * e->offloaded_bytes / (pcie_gbs(hw) * 1e9 * 0.8)
+                                               : 0.0;
+        double t_ar = 0.0;
+        if (n > 1 && tensor && r->link)
+            t_ar = L * 2.0 * (2.0 * (n - 1) * link_lat * ub +
+                              2.0 * (n - 1) / n * P * 2.0 * m->hidden_size / link_bw);
+        double t_pf = fmax(t_compute, t_read) + t_xfer + t_ar + ub * t_fixed;
+        e->prefill_tokens_per_s = t_pf > 0 ? P / t_pf : 0.0;
+        e->time_to_first_token_s = t_pf;
+        term(e, "prefill FLOPs", flops / 1e12, "TFLOP",
+             "2 x %.4g B body params x %.0f tokens + attention over %.0f keys", body / 1e9, P,
+             keys_global);
+        term(e, "prefill", e->prefill_tokens_per_s, "tok/s",
+             "%.0f tokens / max(FLOPs / (%.4g TFLOPS x %.3g), weights read per %d-token ubatch)",
+             P, hw->fp16_tflops * (tensor ? n : 1), be->prefill_efficiency, r->ubatch);
+    }
+
+    /* never let a non-finite number out */
+    double *nums[] = { &e->weights_bytes, &e->kv_cache_bytes, &e->overhead_bytes,
+                       &e->total_bytes, &e->decode_tokens_per_s, &e->prefill_tokens_per_s,
+                       &e->time_to_first_token_s, &e->decode_tokens_per_s_start,
+                       &e->decode_tps_layer_offload, &e->decode_tps_expert_offload,
+                       &e->gpu_needed_bytes, &e->offloaded_bytes, &e->kv_bytes_per_token };
+    for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+        if (!isfinite(*nums[i]) || *nums[i] < 0)
+            *nums[i] = 0.0;
+    return FC_OK;
+}
+
+const fc_link *fc_default_link(const fc_catalog *cat, const fc_hardware *hw)
+{
+    const fc_link *l = NULL;
+    if (hw->link)
+        l = fc_find_link(cat, hw->link, NULL);
+    if (!l) {
+        char id[16];
+        snprintf(id, sizeof id, "pcie%d", hw->pcie_gen > 0 ? hw->pcie_gen : 4);
+        l = fc_find_link(cat, id, NULL);
+    }
+    if (!l)
+        l = fc_find_link(cat, "pcie4", NULL);
+    return l;
+}
+
+static bool quant_allowed(const fc_model *m, const fc_quant *q, int *rank)
+{
+    if (m->quants.count > 0) {
+        for (size_t i = 0; i < m->quants.count; i++)
+            if (strcmp(m->quants.items[i], q->info.id) == 0) {
+                *rank = (int)i + 1;
+                return true;
+            }
+        return false;
+    }
+    *rank = q->ladder;
+    return q->ladder > 0;
+}
+
+const fc_quant *fc_best_quant(const fc_catalog *cat, const fc_request *req, fc_estimate *out)
+{
+    const fc_quant *best = NULL;
+    int best_rank = 0;
+    fc_estimate tmp;
+    size_t nq = fc_catalog_count(cat, FC_KIND_QUANT);
+    /* walk the ladder from the highest precision down: the first that fits wins */
+    for (;;) {
+        const fc_quant *next = NULL;
+        int next_rank = 0;
+        for (size_t i = 0; i < nq; i++) {
+            const fc_quant *q = fc_catalog_quant(cat, i);
+            int rank;
+            if (!quant_allowed(req->model, q, &rank))
+                continue;
+            if (req->backend && req->backend->quant_format &&
+                strcmp(q->format, req->backend->quant_format) != 0)
+                continue;
+            if (rank <= best_rank)
+                continue;
+            if (!next || rank < next_rank) {
+                next = q;
+                next_rank = rank;
+            }
+        }
+        if (!next)
+            return NULL;
+        fc_request r = *req;
+        r.quant = next;
+        if (fc_estimate_run(&r, &tmp, NULL) == FC_OK && tmp.fits) {
+            best = next;
+            if (out)
+                *out = tmp;
+            return best;
+        }
+        best_rank = next_rank;
+    }
+}

@@ -1,0 +1,32 @@
+/* internal.h - helpers shared between the core's files, never installed. */
+#ifndef FC_INTERNAL_H
+#define FC_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "fitcheck/fitcheck.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define FC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define FC_PRINTF(a, b)
+#endif
+
+/* Fill err (when not NULL) and return code. */
+fc_status fc__fail(fc_error *err, fc_status code, const char *fmt, ...) FC_PRINTF(3, 4);
+
+/* A bump allocator: everything a catalog owns lives in one arena. */
+typedef struct fc_arena_block fc_arena_block;
+typedef struct fc_arena {
+    fc_arena_block *head;
+} fc_arena;
+
+void *fc__arena_alloc(fc_arena *a, size_t size);
+char *fc__arena_strdup(fc_arena *a, const char *s);
+void fc__arena_free(fc_arena *a);
+
+/* Levenshtein distance, capped: returns cap + 1 when larger. */
+size_t fc__edit_distance(const char *a, const char *b, size_t cap);
+
+#endif
