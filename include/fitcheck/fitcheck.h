@@ -98,6 +98,11 @@ typedef struct fc_backend {
     double context_mib_base;     /* driver/runtime context per device, MiB */
     double context_mib_per_cu;   /* plus this per compute unit (SM/CU/core) */
     double cpu_bw_efficiency;    /* share of host RAM bandwidth for offloaded layers */
+    /* Decode compute floor: unpacking quantized weights costs this many FP16
+     * operations per weight read; a token cannot finish faster than
+     * weights x ops / (FP16 TFLOPS x compute_efficiency). 0 = no floor. */
+    double dequant_ops_per_weight;
+    double compute_efficiency;   /* share of FP16 TFLOPS the decode kernels reach */
 } fc_backend;
 
 typedef struct fc_hardware {
@@ -289,10 +294,12 @@ typedef struct fc_request {
     int ubatch;               /* micro-batch for prefill, llama.cpp -ub (512) */
     double reserve_gb;        /* <0 = default per category: kept back for display/OS */
     bool allow_offload;       /* consider system RAM when GPU memory is short */
+    long depth;               /* tokens already in the KV cache before the prompt
+                                 (llama-bench -d); 0 = an empty cache */
 } fc_request;
 
 #define FC_REQUEST_INIT { NULL, 1, NULL, NULL, NULL, NULL, NULL, 0.0, 4096, 512, 128, \
-                          FC_KV_F16, FC_SPLIT_LAYER, 512, -1.0, true }
+                          FC_KV_F16, FC_SPLIT_LAYER, 512, -1.0, true, 0 }
 
 #define FC_MAX_TERMS 48
 
@@ -368,6 +375,52 @@ const fc_quant *fc_best_quant(const fc_catalog *cat, const fc_request *req,
 
 /* Default link for a hardware entry (its `link`, else pcie by generation). */
 const fc_link *fc_default_link(const fc_catalog *cat, const fc_hardware *hw);
+
+/* ---- calibration ----------------------------------------------------------- */
+
+typedef enum { FC_METRIC_DECODE, FC_METRIC_PREFILL } fc_metric;
+
+/* One measured run: the setup as a request (its backend is the one the run
+ * used; fc_calibrate_backend() swaps in candidate parameters), the metric and
+ * the measured tokens/s. */
+typedef struct fc_sample {
+    fc_request req;
+    fc_metric metric;
+    double measured; /* tokens/s, > 0 */
+    double weight;   /* in the least squares; 0 counts as 1 */
+} fc_sample;
+
+/* The backend parameters the fit may move (bit flags). */
+enum {
+    FC_FIT_BW = 1 << 0,             /* bw_efficiency */
+    FC_FIT_HBM = 1 << 1,            /* hbm_efficiency_scale (needs HBM samples) */
+    FC_FIT_TOKEN_OVERHEAD = 1 << 2, /* token_overhead_us */
+    FC_FIT_LAYER_OVERHEAD = 1 << 3, /* layer_overhead_us */
+    FC_FIT_PREFILL = 1 << 4,        /* prefill_efficiency (needs prefill samples) */
+    FC_FIT_DEQUANT = 1 << 5,        /* dequant_ops_per_weight (needs quantized decode) */
+    FC_FIT_DEFAULT = FC_FIT_BW | FC_FIT_HBM | FC_FIT_TOKEN_OVERHEAD | FC_FIT_PREFILL |
+                     FC_FIT_DEQUANT
+};
+
+typedef struct fc_fit_result {
+    fc_backend backend;      /* the start backend with the fitted fields replaced */
+    unsigned fitted;         /* FC_FIT_* flags actually fitted (the data constrain them) */
+    size_t n_decode, n_prefill;
+    double rms_log_error;    /* sqrt(weighted mean of log(predicted/measured)^2) */
+    int evaluations;
+} fc_fit_result;
+
+/* Tokens/s the estimator predicts for a sample's metric with backend b. */
+double fc_sample_predict(const fc_sample *s, const fc_backend *b);
+
+/*
+ * Fit the parameters named in `params` of one backend to samples by least
+ * squares on log(predicted/measured), within physical bounds, by a
+ * deterministic Nelder-Mead search. Parameters the samples cannot constrain
+ * (no HBM device, no prefill row, ...) keep their start values.
+ */
+fc_status fc_calibrate_backend(const fc_backend *start, const fc_sample *samples, size_t n,
+                               unsigned params, fc_fit_result *out, fc_error *err);
 
 #ifdef __cplusplus
 }

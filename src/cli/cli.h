@@ -115,6 +115,10 @@ int cmd_estimate(cli *c, view *v);
 int cmd_model(cli *c, view *v);
 int cmd_hardware(cli *c, view *v);
 int cmd_compare(cli *c, view *v);
+int cmd_validate(cli *c, view *v);  /* cmd_validate.c */
+int cmd_calibrate(cli *c, view *v); /* cmd_calibrate.c */
+extern const opt_spec validate_opts[];  /* cmd_validate.c */
+extern const opt_spec calibrate_opts[]; /* cmd_calibrate.c */
 
 int cli_main(int argc, char **argv);
 

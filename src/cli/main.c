@@ -46,12 +46,20 @@ static const opt_spec *const t_estimate_hm[] = {
 static const opt_spec *const t_model[] = { model_cmd_opts, request_opts, common_opts, NULL };
 static const opt_spec *const t_hardware[] = { hardware_cmd_opts, request_opts, common_opts, NULL };
 static const opt_spec *const t_compare[] = { request_opts, common_opts, NULL };
+static const opt_spec *const t_validate[] = { validate_opts, common_opts, NULL };
+static const opt_spec *const t_calibrate[] = { calibrate_opts, common_opts, NULL };
 
 static int cmd_help(cli *c, view *v);
 static int cmd_version(cli *c, view *v);
 
 /* sorted by name; drives dispatch, 'fitcheck help' and the command list */
 static const command commands[] = {
+    { "calibrate", cmd_calibrate, "fit the backends' efficiencies to measured runs",
+      "fitcheck calibrate <measured.csv> [--output FILE] [options]",
+      "Fits each backend's few free parameters (bandwidth efficiency, per-token and\n"
+      "per-layer overhead, prefill efficiency) by least squares on the log error\n"
+      "against measured runs, and writes a calibration JSON that --calibration loads.",
+      t_calibrate, 1, 1, true },
     { "compare", cmd_compare, "compare two machines side by side",
       "fitcheck compare <hardware-a> <hardware-b> [options]",
       "The page hardware-comparison sites publish, from a model of the hardware: a\n"
@@ -89,6 +97,12 @@ static const command commands[] = {
       t_model, 1, 1, true },
     { "show", cmd_show, "every field of one catalog entry", "fitcheck show <id> [options]",
       "Finds the id (or alias or name) in every catalog section.", t_common, 1, 1, true },
+    { "validate", cmd_validate, "measure the estimator against measured runs",
+      "fitcheck validate <measured.csv> [--cross-validate] [options]",
+      "Predicts every row of a measured-runs CSV (the format of llama.cpp scoreboards\n"
+      "collected in shared/measured) and prints measured, predicted and error per row,\n"
+      "then the median and 90th-percentile error per metric, backend and source.",
+      t_validate, 1, 1, true },
     { "version", cmd_version, "print the version", "fitcheck version", "", t_common, 0, 0,
       false },
 };

@@ -294,10 +294,26 @@ static bool get_strlist(pctx *p, const cJSON *obj, const char *key, fc_strlist *
     return true;
 }
 
+/* JSON allows a key twice and cJSON would silently take the first: reject it. */
+static const char *duplicate_key(const cJSON *obj)
+{
+    for (const cJSON *a = obj ? obj->child : NULL; a; a = a->next) {
+        for (const cJSON *b = a->next; b; b = b->next)
+            if (a->string && b->string && strcmp(a->string, b->string) == 0)
+                return a->string;
+        if (cJSON_IsObject(a)) {
+            const char *d = duplicate_key(a);
+            if (d)
+                return d;
+        }
+    }
+    return NULL;
+}
+
 static bool valid_id(const char *id)
 {
     size_t n = strlen(id);
-    if (n == 0 || n > 64)
+    if (n == 0 || n > 64 || !strpbrk(id, "abcdefghijklmnopqrstuvwxyz0123456789"))
         return false;
     for (const char *c = id; *c; c++)
         if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '.' ||
@@ -691,6 +707,14 @@ static fc_status parse_section(fc_catalog *cat, const cJSON *root, fc_kind kind,
         if (!cJSON_IsObject(o))
             return fc__fail(p->err, FC_ERR_FIELD, "%s: %s: must be an object", p->origin,
                             p->entry);
+        const char *dup = duplicate_key(o);
+        if (dup) {
+            const cJSON *idj = cJSON_GetObjectItemCaseSensitive(o, "id");
+            if (cJSON_IsString(idj) && idj->valuestring)
+                snprintf(p->entry, sizeof p->entry, "entry '%.60s'", idj->valuestring);
+            return fc__fail(p->err, FC_ERR_FIELD, "%s: %s: field '%s' appears more than once",
+                            p->origin, p->entry, dup);
+        }
         void *item = store_at(staged, staged->count);
         memset(item, 0, kind_size[kind]);
         bool ok = false;
@@ -892,6 +916,18 @@ fc_status fc_catalog_find(const fc_catalog *cat, fc_kind kind, const char *name,
             return FC_OK;
         }
     size_t found = (size_t)-1, n_found = 0;
+    /* an id (keys[0]) outranks the aliases and names of other entries */
+    for (size_t i = 0; i < s->count; i++)
+        if (s->keys[i].count > 0 && strcmp(s->keys[i].keys[0], key) == 0) {
+            found = i;
+            n_found++;
+        }
+    if (n_found == 1) {
+        *index = found;
+        return FC_OK;
+    }
+    found = (size_t)-1;
+    n_found = 0;
     for (size_t i = 0; i < s->count; i++) {
         for (size_t k = 0; k < s->keys[i].count; k++)
             if (strcmp(s->keys[i].keys[k], key) == 0) {

@@ -11,6 +11,13 @@
 #define FC_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define FC_PRINTF(a, b)
+/* Nelder-Mead minimisation of f over n unbounded variables, from x (updated
+ * to the best point found); step is the initial simplex size. Deterministic.
+ * Returns the number of evaluations; *fmin gets the minimum. n <= 16. */
+typedef double (*fc_objective)(const double *x, void *ctx);
+int fc__nelder_mead(fc_objective f, void *ctx, double *x, int n, double step, int max_eval,
+                    double tol, double *fmin);
+
 #endif
 
 /* Fill err (when not NULL) and return code. */
@@ -28,5 +35,12 @@ void fc__arena_free(fc_arena *a);
 
 /* Levenshtein distance, capped: returns cap + 1 when larger. */
 size_t fc__edit_distance(const char *a, const char *b, size_t cap);
+
+/* Nelder-Mead minimisation of f over n unbounded variables, from x (updated
+ * to the best point found); step is the initial simplex size. Deterministic.
+ * Returns the number of evaluations; *fmin gets the minimum. n <= 16. */
+typedef double (*fc_objective)(const double *x, void *ctx);
+int fc__nelder_mead(fc_objective f, void *ctx, double *x, int n, double step, int max_eval,
+                    double tol, double *fmin);
 
 #endif

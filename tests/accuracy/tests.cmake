@@ -1,0 +1,1 @@
+# tests/accuracy: see tests/CMakeLists.txt

@@ -1,0 +1,2 @@
+# tests/unit: cmocka tests of the core library and the CLI's building blocks
+fitcheck_unit_test(unit_catalog unit/test_catalog.c)
