@@ -1,2 +1,3 @@
 # tests/unit: cmocka tests of the core library and the CLI's building blocks
 fitcheck_unit_test(unit_catalog unit/test_catalog.c)
+fitcheck_unit_test(unit_estimate unit/test_estimate.c)
