@@ -103,6 +103,12 @@ typedef struct fc_backend {
      * weights x ops / (FP16 TFLOPS x compute_efficiency). 0 = no floor. */
     double dequant_ops_per_weight;
     double compute_efficiency;   /* share of FP16 TFLOPS the decode kernels reach */
+    /* Memory parallelism: one stream's matrix-vector kernels keep only so
+     * many reads in flight per compute unit (Little's law), so a wide, fast
+     * memory (HBM) is not filled by a few units. Time per byte is
+     * 1/(bandwidth x bw_efficiency) + 1/(compute_units x cu_bandwidth_gbs).
+     * 0 = no such limit. */
+    double cu_bandwidth_gbs;
 } fc_backend;
 
 typedef struct fc_hardware {
@@ -160,6 +166,7 @@ typedef struct fc_model {
     bool tie_embeddings, attention_bias;
     /* sliding-window attention: 0 window = none */
     int swa_window, swa_local_layers, swa_global_layers;
+    int swa_global_kv_heads, swa_global_head_dim; /* global layers' own geometry, 0 = same */
     /* multi-head latent attention: kv_lora_rank 0 = none */
     int mla_kv_lora_rank, mla_qk_rope_head_dim, mla_qk_nope_head_dim;
     int mla_v_head_dim, mla_q_lora_rank;
@@ -398,8 +405,10 @@ enum {
     FC_FIT_LAYER_OVERHEAD = 1 << 3, /* layer_overhead_us */
     FC_FIT_PREFILL = 1 << 4,        /* prefill_efficiency (needs prefill samples) */
     FC_FIT_DEQUANT = 1 << 5,        /* dequant_ops_per_weight (needs quantized decode) */
+    FC_FIT_COMPUTE = 1 << 6,        /* compute_efficiency (needs float and quantized decode) */
+    FC_FIT_CU = 1 << 7,             /* cu_bandwidth_gbs */
     FC_FIT_DEFAULT = FC_FIT_BW | FC_FIT_HBM | FC_FIT_TOKEN_OVERHEAD | FC_FIT_PREFILL |
-                     FC_FIT_DEQUANT
+                     FC_FIT_DEQUANT | FC_FIT_COMPUTE | FC_FIT_CU
 };
 
 typedef struct fc_fit_result {
@@ -421,6 +430,86 @@ double fc_sample_predict(const fc_sample *s, const fc_backend *b);
  */
 fc_status fc_calibrate_backend(const fc_backend *start, const fc_sample *samples, size_t n,
                                unsigned params, fc_fit_result *out, fc_error *err);
+
+/* ---- real model inputs: Hugging Face config.json and GGUF headers --------- */
+
+/*
+ * Add one entry built by the caller (not from a catalog document). Every
+ * string it points to is copied into the catalog, so the caller's may go
+ * away. An entry whose id exists replaces it. *out (when not NULL) receives
+ * the catalog's copy. Adding may move other entries of the same kind: look
+ * entries up again afterwards.
+ */
+fc_status fc_catalog_add_model(fc_catalog *cat, const fc_model *m, const fc_model **out,
+                               fc_error *err);
+fc_status fc_catalog_add_quant(fc_catalog *cat, const fc_quant *q, const fc_quant **out,
+                               fc_error *err);
+
+/*
+ * Build a model from a Hugging Face config.json held in json[0..len). The
+ * architecture fields come from the file (text_config for multimodal
+ * wrappers); params_b is the file's stated count when it has one, else the
+ * count fc_model_count_params() derives. `origin` names the file in errors and
+ * becomes the model's id. Strings in *out point into `cat` (the model is not
+ * added: call fc_catalog_add_model()).
+ */
+fc_status fc_model_from_hf_config(fc_catalog *cat, const char *json, size_t len,
+                                  const char *origin, fc_model *out, fc_error *err);
+
+#define FC_GGML_TYPE_COUNT 40
+
+/* What a GGUF header says; fixed size, nothing allocated. */
+typedef struct fc_gguf_info {
+    unsigned version;            /* 2 or 3 */
+    unsigned long long n_tensors, n_kv;
+    unsigned long long header_bytes; /* where tensor data starts (aligned) */
+    unsigned alignment;
+    char arch[64];               /* general.architecture */
+    char name[128];              /* general.name, or "" */
+    int file_type;               /* general.file_type, -1 = absent */
+    /* architecture metadata, 0 = absent */
+    long long context, embedding, block_count, feed_forward, head_count, head_count_kv;
+    long long key_length, value_length, expert_count, expert_used_count;
+    long long expert_feed_forward, expert_shared_count, leading_dense_blocks;
+    long long sliding_window, kv_lora_rank, q_lora_rank, rope_dims, vocab_size;
+    /* tensors */
+    double total_elements, total_bytes;  /* every tensor */
+    double embed_elements, embed_bytes;  /* token_embd.weight */
+    double output_elements, output_bytes; /* output.weight (0 = tied) */
+    double expert_elements, expert_bytes; /* routed experts (*_exps) */
+    unsigned long long type_count[FC_GGML_TYPE_COUNT];   /* tensors per ggml type */
+    double type_bytes[FC_GGML_TYPE_COUNT];
+    double type_elements[FC_GGML_TYPE_COUNT];
+    bool truncated; /* on FC_ERR_PARSE: the buffer ended inside the header */
+} fc_gguf_info;
+
+const char *fc_ggml_type_name(unsigned type); /* "Q4_K", NULL when unknown */
+/* bytes of `elements` values of a ggml type (whole blocks); <0 when unknown
+ * or not a whole number of blocks */
+double fc_ggml_type_bytes(unsigned type, unsigned long long elements);
+
+/*
+ * Parse a GGUF (v2 or v3, little-endian) header from buf[0..len): metadata
+ * key-values and tensor infos. Tensor data is never read and need not be in
+ * the buffer. Every count and length is checked against the bytes left and
+ * against caps before use; nothing is allocated. A buffer that ends inside the
+ * header gives FC_ERR_PARSE with info->truncated set (read more and retry).
+ */
+fc_status fc_gguf_parse(const unsigned char *buf, size_t len, const char *origin,
+                        fc_gguf_info *info, fc_error *err);
+
+/* Read only the header of a GGUF file (growing reads, at most 1 GiB) and parse it. */
+fc_status fc_gguf_read_file(const char *path, fc_gguf_info *info, fc_error *err);
+
+/*
+ * A model and the quant the file holds, from a parsed GGUF header. The quant
+ * is the file's exact mix: bpw = tensor bytes x 8 / tensor elements, with
+ * params_b = tensor elements / 1e9, so the estimator's weights equal the file's
+ * tensor bytes. model->quants lists only that quant. Strings live in `cat`;
+ * nothing is added to it.
+ */
+fc_status fc_model_from_gguf(fc_catalog *cat, const fc_gguf_info *info, const char *origin,
+                             fc_model *model, fc_quant *quant, fc_error *err);
 
 #ifdef __cplusplus
 }

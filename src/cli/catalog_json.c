@@ -102,6 +102,10 @@ cJSON *json_entry(fc_kind kind, const void *entry)
             cJSON_AddNumberToObject(sw, "window", m->swa_window);
             cJSON_AddNumberToObject(sw, "local_layers", m->swa_local_layers);
             cJSON_AddNumberToObject(sw, "global_layers", m->swa_global_layers);
+            if (m->swa_global_kv_heads)
+                cJSON_AddNumberToObject(sw, "global_kv_heads", m->swa_global_kv_heads);
+            if (m->swa_global_head_dim)
+                cJSON_AddNumberToObject(sw, "global_head_dim", m->swa_global_head_dim);
         }
         if (m->mla_kv_lora_rank) {
             cJSON *ml = cJSON_AddObjectToObject(o, "mla");

@@ -14,6 +14,12 @@ const opt_spec common_opts[] = {
     { "catalog", 0, OPT_CATALOG, "FILE",
       "add a catalog file whose entries extend or override the embedded ones (repeatable; "
       "also FITCHECK_CATALOG=FILE[:FILE...])" },
+    /* a calibration is a catalog file with a backends section: it shares
+     * --catalog's id, so it loads in command-line order and overrides the
+     * embedded backends by id */
+    { "calibration", 0, OPT_CATALOG, "FILE",
+      "load backend speed parameters written by 'fitcheck calibrate' (overrides the "
+      "embedded calibration, data/backends.json)" },
     { "ascii", 0, OPT_ASCII, NULL, "plain ASCII tables and bars" },
     { "no-color", 0, OPT_NO_COLOR, NULL, "no colour (also NO_COLOR=1)" },
     { NULL, 0, 0, NULL, NULL },

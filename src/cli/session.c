@@ -29,10 +29,13 @@ int cli_load_catalog(cli *c)
         }
         free(copy);
     }
+    /* --catalog and --calibration (a backends file), in command-line order */
     for (int i = 0; i < c->a.n_opt; i++)
         if (c->a.opt[i].id == OPT_CATALOG &&
             fc_catalog_add_file(c->cat, c->a.opt[i].value, &err) != FC_OK)
-            return cli_error(c, "%s", err.msg);
+            return cli_error(c, "%s%s", err.msg,
+                             c->a.opt[i].name && strcmp(c->a.opt[i].name, "calibration") == 0
+                                 ? " (--calibration)" : "");
     if (fc_catalog_validate(c->cat, &err) != FC_OK)
         return cli_error(c, "%s", err.msg);
     return EXIT_OK;

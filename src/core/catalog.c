@@ -464,7 +464,13 @@ static bool parse_backend(pctx *p, const cJSON *o, fc_backend *b)
            get_num(p, o, "context_mib_per_cu", &b->context_mib_per_cu, false,
                    NUM_NONNEGATIVE, 1e3) &&
            get_num(p, o, "cpu_bw_efficiency", &b->cpu_bw_efficiency, false,
-                   NUM_POSITIVE, 1.0);
+                   NUM_POSITIVE, 1.0) &&
+           get_num(p, o, "dequant_ops_per_weight", &b->dequant_ops_per_weight, false,
+                   NUM_NONNEGATIVE, 1e3) &&
+           get_num(p, o, "compute_efficiency", &b->compute_efficiency, false,
+                   NUM_NONNEGATIVE, 1.0) &&
+           get_num(p, o, "cu_bandwidth_gbs", &b->cu_bandwidth_gbs, false, NUM_NONNEGATIVE,
+                   1e4);
 }
 
 static bool parse_model(pctx *p, const cJSON *o, fc_model *m, const fc_model *base)
@@ -533,7 +539,11 @@ static bool parse_model(pctx *p, const cJSON *o, fc_model *m, const fc_model *ba
         if (!get_int32(p, sw, "window", &m->swa_window, true, NUM_POSITIVE, MAX_CTX) ||
             !get_int32(p, sw, "local_layers", &m->swa_local_layers, true, NUM_POSITIVE, 10000) ||
             !get_int32(p, sw, "global_layers", &m->swa_global_layers, true, NUM_NONNEGATIVE,
-                       10000))
+                       10000) ||
+            !get_int32(p, sw, "global_kv_heads", &m->swa_global_kv_heads, false, NUM_POSITIVE,
+                       100000) ||
+            !get_int32(p, sw, "global_head_dim", &m->swa_global_head_dim, false, NUM_POSITIVE,
+                       100000))
             return false;
     }
     const cJSON *mla = cJSON_GetObjectItemCaseSensitive(o, "mla");
@@ -1074,4 +1084,95 @@ fc_status fc_catalog_validate(const fc_catalog *cat, fc_error *err)
                                 m->info.origin, m->info.id, m->quants.items[q]);
     }
     return FC_OK;
+}
+
+/* ---- entries built by the caller (config.json, GGUF) ----------------------- */
+
+char *fc__catalog_strdup(fc_catalog *cat, const char *s)
+{
+    return s ? fc__arena_strdup(&cat->arena, s) : NULL;
+}
+
+static bool copy_str(fc_arena *a, const char **s)
+{
+    if (*s && !(*s = fc__arena_strdup(a, *s)))
+        return false;
+    return true;
+}
+
+static bool copy_list(fc_arena *a, fc_strlist *l)
+{
+    if (!l->count)
+        return true;
+    const char **items = fc__arena_alloc(a, l->count * sizeof *items);
+    if (!items)
+        return false;
+    for (size_t i = 0; i < l->count; i++)
+        if (!(items[i] = fc__arena_strdup(a, l->items[i])))
+            return false;
+    l->items = items;
+    return true;
+}
+
+static bool copy_info(fc_arena *a, fc_entry_info *in)
+{
+    return copy_str(a, &in->id) && copy_str(a, &in->name) && copy_str(a, &in->source) &&
+           copy_str(a, &in->notes) && copy_str(a, &in->ref) && copy_str(a, &in->origin) &&
+           copy_list(a, &in->aliases) && copy_list(a, &in->unverified);
+}
+
+/* Put one deep-copied entry in: replace by id or append. */
+static fc_status add_entry(fc_catalog *cat, fc_kind kind, const void *entry, const void **out,
+                           fc_error *err)
+{
+    const fc_entry_info *info = entry;
+    if (!info->id || !info->id[0] || !info->name)
+        return fc__fail(err, FC_ERR_FIELD, "%s entry: id and name are required",
+                        fc_kind_name(kind));
+    store *s = &cat->kinds[kind];
+    keyset ks;
+    if (store_reserve(s, s->count + 1) != 0 || !make_keys(&cat->arena, info, &ks))
+        return fc__fail(err, FC_ERR_NOMEM, "%s: out of memory", info->id);
+    size_t at = find_index_by_id(s, info->id);
+    if (at == (size_t)-1)
+        at = s->count++;
+    memcpy(store_at(s, at), entry, s->size);
+    s->keys[at] = ks;
+    if (out)
+        *out = store_at(s, at);
+    return FC_OK;
+}
+
+fc_status fc_catalog_add_model(fc_catalog *cat, const fc_model *m, const fc_model **out,
+                               fc_error *err)
+{
+    fc_model c = *m;
+    fc_arena *a = &cat->arena;
+    if (!copy_info(a, &c.info) || !copy_str(a, &c.family) || !copy_str(a, &c.hf_repo) ||
+        !copy_str(a, &c.same_as) || !copy_str(a, &c.native_dtype) ||
+        !copy_str(a, &c.release_date) || !copy_str(a, &c.license) ||
+        !copy_str(a, &c.params_note) || !copy_list(a, &c.quants))
+        return fc__fail(err, FC_ERR_NOMEM, "out of memory");
+    const void *p = NULL;
+    fc_status st = add_entry(cat, FC_KIND_MODEL, &c, &p, err);
+    if (out)
+        *out = p;
+    return st;
+}
+
+fc_status fc_catalog_add_quant(fc_catalog *cat, const fc_quant *q, const fc_quant **out,
+                               fc_error *err)
+{
+    fc_quant c = *q;
+    fc_arena *a = &cat->arena;
+    if (!copy_info(a, &c.info) || !copy_str(a, &c.family) || !copy_str(a, &c.format))
+        return fc__fail(err, FC_ERR_NOMEM, "out of memory");
+    if (!c.family || !c.format)
+        return fc__fail(err, FC_ERR_FIELD, "quant '%s': family and format are required",
+                        c.info.id ? c.info.id : "?");
+    const void *p = NULL;
+    fc_status st = add_entry(cat, FC_KIND_QUANT, &c, &p, err);
+    if (out)
+        *out = p;
+    return st;
 }

@@ -83,7 +83,10 @@ static void kv_rates(const fc_model *m, fc_kv_type t, double *global, double *lo
     double per_layer = 2.0 * m->kv_heads * (double)m->head_dim * bpe;
     int attn_layers = m->hybrid_attention_layers > 0 ? m->hybrid_attention_layers : m->layers;
     if (m->swa_window > 0) {
-        *global = per_layer * m->swa_global_layers;
+        /* Gemma 4: the global layers have their own KV heads and head_dim */
+        int gkv = m->swa_global_kv_heads > 0 ? m->swa_global_kv_heads : m->kv_heads;
+        int gd = m->swa_global_head_dim > 0 ? m->swa_global_head_dim : m->head_dim;
+        *global = 2.0 * gkv * (double)gd * bpe * m->swa_global_layers;
         *local = per_layer * m->swa_local_layers;
     } else {
         *global = per_layer * attn_layers;
@@ -189,6 +192,12 @@ typedef struct layout {
     double overhead;         /* all devices */
 } layout;
 
+/* sum over j = 1..n of min(j, w): keys seen by n tokens in a window w */
+static double swa_keys(double n, double w)
+{
+    return n <= w ? n * (n + 1) / 2.0 : w * (w + 1) / 2.0 + (n - w) * w;
+}
+
 static double gpu_needed_at(const fc_request *r, const layout *lay, double state, long ctx)
 {
     return lay->weights_gpu + fc_kv_cache_bytes(r->model, ctx, r->kv_type) * 1.0 + state +
@@ -212,6 +221,8 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
         return fc__fail(err, FC_ERR_RANGE, "estimate: context must be between 1 and 100000000");
     if (r->prompt < 0 || r->gen < 0 || r->prompt > 100000000L || r->gen > 100000000L)
         return fc__fail(err, FC_ERR_RANGE, "estimate: prompt and gen must be between 0 and 100000000");
+    if (r->depth < 0 || r->depth > 100000000L)
+        return fc__fail(err, FC_ERR_RANGE, "estimate: depth must be between 0 and 100000000");
     if (r->ubatch < 1 || r->ubatch > 1000000)
         return fc__fail(err, FC_ERR_RANGE, "estimate: ubatch must be between 1 and 1000000");
 
@@ -397,10 +408,25 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
     if (eff > 1.0)
         eff = 1.0;
     double bw = hw->bandwidth_gbs * 1e9 * eff; /* bytes/s per device */
+    /* reads in flight are bounded per compute unit: a stream on few units
+     * cannot fill a very wide memory (see fc_backend.cu_bandwidth_gbs) */
+    bool cu_limit = be->cu_bandwidth_gbs > 0 && hw->compute_units > 0;
+    if (cu_limit && bw > 0) {
+        double cu_bw = hw->compute_units * be->cu_bandwidth_gbs * 1e9;
+        bw = 1.0 / (1.0 / bw + 1.0 / cu_bw);
+        eff = hw->bandwidth_gbs > 0 ? bw / (hw->bandwidth_gbs * 1e9) : eff;
+    }
     e->bandwidth_efficiency = eff;
     e->effective_bandwidth_gbs = bw / 1e9;
-    term(e, "effective bandwidth", bw / 1e9, "GB/s", "%.4g GB/s x %.3g (%s%s)",
-         hw->bandwidth_gbs, eff, be->info.id, is_hbm(hw) ? ", HBM scale" : "");
+    if (cu_limit)
+        term(e, "effective bandwidth", bw / 1e9, "GB/s",
+             "1 / (1 / (%.4g GB/s x %.3g%s) + 1 / (%d units x %.3g GB/s)) (%s)",
+             hw->bandwidth_gbs, be->bw_efficiency * (is_hbm(hw) ? be->hbm_efficiency_scale : 1.0),
+             is_hbm(hw) ? ", HBM scale" : "", hw->compute_units, be->cu_bandwidth_gbs,
+             be->info.id);
+    else
+        term(e, "effective bandwidth", bw / 1e9, "GB/s", "%.4g GB/s x %.3g (%s%s)",
+             hw->bandwidth_gbs, eff, be->info.id, is_hbm(hw) ? ", HBM scale" : "");
     double t_fixed = (be->token_overhead_us + be->layer_overhead_us * L) * 1e-6;
     term(e, "fixed time per token", t_fixed * 1e3, "ms", "%.4g us + %d layers x %.4g us",
          be->token_overhead_us, m->layers, be->layer_overhead_us);
@@ -478,8 +504,28 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
     }
     gpu_read -= cpu_read;
 
-    /* time per token at position p: fixed + weights + KV so far (+ state) */
-    double P = (double)r->prompt, N = (double)(r->gen > 0 ? r->gen : 1);
+    /* Compute floor of decode: every weight read is multiplied and added
+     * (2 FLOPs), and a quantized one is first unpacked (dequant_ops_per_weight
+     * more). Where memory is fast and the ALUs few, as on Apple's larger
+     * chips with Q4 weights, this time shows. The share of the FP16 rate the
+     * matrix-vector kernels reach is the backend's compute_efficiency. */
+    double t_dequant = 0.0;
+    if (be->compute_efficiency > 0 && hw->fp16_tflops > 0) {
+        bool quantized = !(q->family && strcmp(q->family, "float") == 0);
+        double ops = 2.0 + (quantized ? be->dequant_ops_per_weight : 0.0);
+        double weights_read = e->active_weight_bytes * 8.0 / (bpw > 0 ? bpw : 16.0);
+        t_dequant = weights_read * ops /
+                    (hw->fp16_tflops * 1e12 * be->compute_efficiency * (tensor ? n : 1));
+        term(e, "decode compute per token", t_dequant * 1e3, "ms",
+             "%.4g B weights x (2 + %.3g unpack) ops / (%.4g TFLOPS x %.3g)",
+             weights_read / 1e9, quantized ? be->dequant_ops_per_weight : 0.0,
+             hw->fp16_tflops, be->compute_efficiency);
+    }
+
+    /* time per token at position p: fixed + weights + KV so far (+ state),
+     * starting after depth + prompt tokens already in the cache */
+    double D = (double)r->depth;
+    double P = D + (double)r->prompt, N = (double)(r->gen > 0 ? r->gen : 1);
     double w = m->swa_window > 0 ? m->swa_window : 0;
     double kv_sum = kv_read_prefix(kv_g, kv_l, w, P + N) - kv_read_prefix(kv_g, kv_l, w, P);
     double gpu_bw_total = bw * (tensor ? n : 1);
@@ -487,10 +533,10 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
     double t_state = e->state_bytes / gpu_bw_total;
     double kv_gpu_bw = gpu_bw_total, kv_cpu_bw = host_bw > 0 ? host_bw : gpu_bw_total;
     double t_kv_sum = kv_sum * ((1 - cpu_kv_share) / kv_gpu_bw + cpu_kv_share / kv_cpu_bw);
-    double t_total = N * (t_fixed + t_link + t_weights + t_state) + t_kv_sum;
+    double t_total = N * (t_fixed + t_link + t_weights + t_state + t_dequant) + t_kv_sum;
     e->decode_tokens_per_s = t_total > 0 ? N / t_total : 0.0;
-    double kv_at_p = fc_kv_cache_bytes(m, r->prompt, r->kv_type);
-    double t_start = t_fixed + t_link + t_weights + t_state +
+    double kv_at_p = fc_kv_cache_bytes(m, (long)P, r->kv_type);
+    double t_start = t_fixed + t_link + t_weights + t_state + t_dequant +
                      kv_at_p * ((1 - cpu_kv_share) / kv_gpu_bw + cpu_kv_share / kv_cpu_bw);
     e->decode_tokens_per_s_start = t_start > 0 ? 1.0 / t_start : 0.0;
     term(e, "decode", e->decode_tokens_per_s, "tok/s",
@@ -500,6 +546,7 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
 
     /* ---- prefill ---- */
     if (r->prompt > 0) {
+        P = (double)r->prompt; /* tokens processed; D of them already cached */
         double head_params = m->vocab_size * (double)m->hidden_size;
         double body = m->active_params_b * 1e9 - head_params;
         if (body < 0)
@@ -510,14 +557,15 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
                             : m->head_dim;
         int attn_layers = m->hybrid_attention_layers > 0 ? m->hybrid_attention_layers : m->layers;
         double per_key = 4.0 * m->heads * qk_dim;
-        double keys_global = P * (P + 1) / 2.0; /* causal: token i sees i keys */
+        /* causal: prompt token i (1-based) sees D + i keys */
+        double keys_global = P * D + P * (P + 1) / 2.0;
         double keys_local = 0.0;
         int global_layers = attn_layers, local_layers = 0;
         if (m->swa_window > 0) {
             global_layers = m->swa_global_layers;
             local_layers = m->swa_local_layers;
             double wv = m->swa_window;
-            keys_local = P <= wv ? keys_global : wv * (wv + 1) / 2.0 + (P - wv) * wv;
+            keys_local = swa_keys(D + P, wv) - swa_keys(D, wv);
         }
         double flops = 2.0 * body * P + 2.0 * head_params +
                        per_key * (global_layers * keys_global + local_layers * keys_local);

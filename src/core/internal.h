@@ -33,6 +33,9 @@ void *fc__arena_alloc(fc_arena *a, size_t size);
 char *fc__arena_strdup(fc_arena *a, const char *s);
 void fc__arena_free(fc_arena *a);
 
+/* Copy a string into the catalog's arena (NULL stays NULL; NULL on no memory). */
+char *fc__catalog_strdup(fc_catalog *cat, const char *s);
+
 /* Levenshtein distance, capped: returns cap + 1 when larger. */
 size_t fc__edit_distance(const char *a, const char *b, size_t cap);
 

@@ -1,6 +1,6 @@
 /*
- * refsheet.h - the reference sheets (tests/reference/*.csv) read with libcsv,
- * and the helpers the catalog cross-check tests share: loading data/*.json
+ * refsheet.h - the reference sheets (the tests/reference/ CSV files) read with libcsv,
+ * and the helpers the catalog cross-check tests share: loading the data/ JSON files
  * both raw (cJSON, for `ref` and `ref_differs`) and through the fc_ API, and
  * a tally of comparisons and disagreements with messages that name the
  * entry, the field, the catalog value and the reference value.

@@ -1,5 +1,5 @@
 /*
- * test_catalog_xref.c - cross-check of data/*.json against the reference
+ * test_catalog_xref.c - cross-check of the data/ JSON files against the reference
  * sheets tests/reference/{hardware,models,quants}.csv (read with libcsv).
  *
  * Every catalog entry with a `ref` is compared with the row it names; a
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -427,7 +428,46 @@ static void test_models(void **state)
                  t.failures);
 }
 
-static const char *const quant_fields[] = { "bpw", "nominal_bpw", NULL };
+static const char *const quant_fields[] = { "bpw", "nominal_bpw", "whole_file_bpw", NULL };
+
+/* The sheet's effective figures are whole files of Llama 3.1 8B (or 3 8B, same
+ * architecture). For a quant whose embedding and output tables are kept at
+ * embed_bpw, rebuild that whole-file average from the catalog: bpw on every
+ * other weight, embed_bpw on the tables. It must land within 0.5% (the file
+ * sizes the sheet divides are rounded to 0.01 GB). */
+#define WHOLE_FILE_TOLERANCE 0.005
+
+static void check_whole_file_bpw(const xref_entry *e, const fc_catalog *cat, const fc_quant *q,
+                                 const char *column, double ref_bpw)
+{
+    const fc_model *m = fc_find_model(cat, "llama3.1-8b", NULL);
+    if (!m) {
+        xref_fail(e->tally, "quants '%s': model llama3.1-8b (the sheet's basis) not in catalog",
+                  e->id);
+        return;
+    }
+    fc_param_count c = fc_model_count_params(m);
+    double tables = c.embedding * (m->tie_embeddings ? 1.0 : 2.0);
+    double avg = (q->bpw * (c.total - tables) + q->embed_bpw * tables) / c.total;
+    e->tally->compared++;
+    if (fabs(avg - ref_bpw) <= WHOLE_FILE_TOLERANCE * ref_bpw) {
+        e->tally->agreed++;
+        return;
+    }
+    const char *reason = xref_differs_reason(e, "whole_file_bpw");
+    if (reason) {
+        e->tally->excused++;
+        printf("note: quants '%s' (ref %s) field whole_file_bpw: catalog %.4f vs reference "
+               "%.4f - ref_differs: %s\n",
+               e->id, e->ref, avg, ref_bpw, reason);
+        return;
+    }
+    xref_fail(e->tally,
+              "quants '%s' (ref %s) field whole_file_bpw: catalog bpw %.4f with embed_bpw %.4g "
+              "over llama3.1-8b gives %.4f vs reference %.4f (column %s), more than %.1f%% off",
+              e->id, e->ref, q->bpw, q->embed_bpw, avg, ref_bpw, column,
+              100.0 * WHOLE_FILE_TOLERANCE);
+}
 
 static void test_quants(void **state)
 {
@@ -466,6 +506,8 @@ static void test_quants(void **state)
             column = "effective_bpw_from_size_file";
         xref_number(&e, "bpw", true, q->bpw, column);
         xref_number(&e, "nominal_bpw", q->nominal_bpw > 0, q->nominal_bpw, "nominal_bpw_block");
+        if (q->embed_bpw > 0 && strcmp(column, "nominal_bpw_block") != 0)
+            check_whole_file_bpw(&e, f->cat, q, column, v);
     }
     printf("quants: %d entries with a ref\n", entries);
     xref_print_tally("quants vs tests/reference/quants.csv", &t);
