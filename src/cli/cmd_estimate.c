@@ -160,7 +160,11 @@ int cmd_estimate(cli *c, view *v)
 
     view_kv(v, "Memory");
     snprintf(buf, sizeof buf, "%.4g B params x %.3g bits/weight%s", r.model->params_b, r.quant->bpw,
-             auto_quant ? " (quant auto: highest precision that fits)" : "");
+             !auto_quant ? ""
+             : e.fits    ? " (quant auto: the highest precision that fits)"
+             : e.verdict == FC_VERDICT_OFFLOAD
+                 ? " (quant auto: nothing fits in GPU memory; the usual ~4.9-bit download)"
+                 : " (quant auto: nothing fits; the smallest quant)");
     kv_add_num(v, "weights", "weights_gib", e.weights_bytes / GIB, 2, "GiB", buf);
     if (e.weights_gpu_bytes < e.weights_bytes - 1) {
         snprintf(buf, sizeof buf, "input embedding %.2f GiB stays in system RAM",
@@ -189,11 +193,19 @@ int cmd_estimate(cli *c, view *v)
         kv_add_num(v, "in system RAM", "offloaded_gib", e.offloaded_bytes / GIB, 2, "GiB",
                    e.offload_mode == FC_OFFLOAD_EXPERTS ? "routed experts" : "whole layers");
     kv_add_text(v, "verdict", "verdict", fc_verdict_name(e.verdict), NULL);
-    snprintf(buf, sizeof buf, "%ld", e.max_context);
-    kv_add_num(v, "max context", "max_context", (double)e.max_context, 0, "tokens",
-               e.max_context >= r.model->context ? "the model's native context" : "in GPU memory");
+    if (e.max_context > 0) {
+        kv_add_num(v, "max context", "max_context", (double)e.max_context, 0, "tokens",
+                   e.max_context >= r.model->context ? "the model's native context"
+                                                     : "the largest that fits in GPU memory");
+    } else {
+        kv_add_num(v, "max context", "max_context", 0, 0, NULL,
+                   "the weights alone do not fit in GPU memory");
+        block *b = &v->blocks[v->n_blocks - 1];
+        cell_text(v, &b->items[b->n_items - 1].value, "none");
+        b->items[b->n_items - 1].value.kind = CELL_NUMBER;
+    }
 
-    view_kv(v, "Speed");
+    view_kv(v, e.verdict == FC_VERDICT_NO ? "Speed (hypothetical: it does not fit)" : "Speed");
     if (r.prompt > 0) {
         snprintf(buf, sizeof buf, "%ld-token prompt (llama-bench -p %ld)", r.prompt, r.prompt);
         kv_add_num(v, "prefill", "prefill_tokens_per_s", e.prefill_tokens_per_s, 1, "tok/s", buf);

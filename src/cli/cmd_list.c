@@ -194,7 +194,10 @@ int cmd_list(cli *c, view *v)
     int n = cJSON_GetArraySize(items);
     cJSON_AddNumberToObject(v->json, "count", n);
     cJSON_AddItemToObject(v->json, "items", items);
-    view_text(v, "%d %s", n, n == 1 ? (kind == FC_KIND_HARDWARE ? "device" : sections[kind])
-                                    : (kind == FC_KIND_HARDWARE ? "devices" : sections[kind]));
+    static const char *const one[] = { "device", "host profile", "link", "model", "quant",
+                                       "backend" };
+    static const char *const many[] = { "devices", "host profiles", "links", "models", "quants",
+                                        "backends" };
+    view_text(v, "%d %s", n, n == 1 ? one[kind] : many[kind]);
     return EXIT_OK;
 }
