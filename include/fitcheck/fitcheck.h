@@ -98,11 +98,10 @@ typedef struct fc_backend {
     double context_mib_base;     /* driver/runtime context per device, MiB */
     double context_mib_per_cu;   /* plus this per compute unit (SM/CU/core) */
     double cpu_bw_efficiency;    /* share of host RAM bandwidth for offloaded layers */
-    /* Decode compute floor: unpacking quantized weights costs this many FP16
-     * operations per weight read; a token cannot finish faster than
-     * weights x ops / (FP16 TFLOPS x compute_efficiency). 0 = no floor. */
+    /* Decode compute floor: unpacking a quantized weight costs this many
+     * operations at the device's FP16 rate; the weight pass takes the longer
+     * of memory time and weights x ops / FP16 TFLOPS. 0 = no floor. */
     double dequant_ops_per_weight;
-    double compute_efficiency;   /* share of FP16 TFLOPS the decode kernels reach */
     /* Memory parallelism: one stream's matrix-vector kernels keep only so
      * many reads in flight per compute unit (Little's law), so a wide, fast
      * memory (HBM) is not filled by a few units. Time per byte is
@@ -303,10 +302,11 @@ typedef struct fc_request {
     bool allow_offload;       /* consider system RAM when GPU memory is short */
     long depth;               /* tokens already in the KV cache before the prompt
                                  (llama-bench -d); 0 = an empty cache */
+    bool explain;             /* fill fc_estimate.terms (costs time; off in sweeps) */
 } fc_request;
 
 #define FC_REQUEST_INIT { NULL, 1, NULL, NULL, NULL, NULL, NULL, 0.0, 4096, 512, 128, \
-                          FC_KV_F16, FC_SPLIT_LAYER, 512, -1.0, true, 0 }
+                          FC_KV_F16, FC_SPLIT_LAYER, 512, -1.0, true, 0, false }
 
 #define FC_MAX_TERMS 48
 
@@ -357,9 +357,10 @@ typedef struct fc_estimate {
     double bandwidth_efficiency;        /* effective, after memory-class factor */
     double effective_bandwidth_gbs;     /* per device */
     double interconnect_ms_per_token;
-    /* trace */
-    fc_term terms[FC_MAX_TERMS];
+    /* trace (filled only when the request asks for it) */
+    bool explain;               /* copied from the request: terms were filled */
     int n_terms;
+    fc_term terms[FC_MAX_TERMS];
 } fc_estimate;
 
 /*
@@ -405,10 +406,9 @@ enum {
     FC_FIT_LAYER_OVERHEAD = 1 << 3, /* layer_overhead_us */
     FC_FIT_PREFILL = 1 << 4,        /* prefill_efficiency (needs prefill samples) */
     FC_FIT_DEQUANT = 1 << 5,        /* dequant_ops_per_weight (needs quantized decode) */
-    FC_FIT_COMPUTE = 1 << 6,        /* compute_efficiency (needs float and quantized decode) */
     FC_FIT_CU = 1 << 7,             /* cu_bandwidth_gbs */
     FC_FIT_DEFAULT = FC_FIT_BW | FC_FIT_HBM | FC_FIT_TOKEN_OVERHEAD | FC_FIT_PREFILL |
-                     FC_FIT_DEQUANT | FC_FIT_COMPUTE | FC_FIT_CU
+                     FC_FIT_DEQUANT | FC_FIT_CU
 };
 
 typedef struct fc_fit_result {

@@ -117,6 +117,7 @@ int cmd_estimate(cli *c, view *v)
     int rc = cli_request(c, hw, model, &r, &auto_quant);
     if (rc != EXIT_OK)
         return rc;
+    r.explain = arg_flag(&c->a, OPT_CMD + 20);
     fc_estimate e;
     if (!cli_choose_quant(c, &r, auto_quant, &e))
         return cli_error(c, "estimate: no quantization of %s runs on the %s backend",

@@ -1,5 +1,6 @@
 /* estimate.c - memory, fit verdict and speed of one model on one setup. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,7 +128,7 @@ static void term(fc_estimate *e, const char *name, double value, const char *uni
 static void term(fc_estimate *e, const char *name, double value, const char *unit,
                  const char *fmt, ...)
 {
-    if (e->n_terms >= FC_MAX_TERMS)
+    if (!e->explain || e->n_terms >= FC_MAX_TERMS)
         return;
     fc_term *t = &e->terms[e->n_terms++];
     t->name = name;
@@ -206,7 +207,9 @@ static double gpu_needed_at(const fc_request *r, const layout *lay, double state
 
 fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
 {
-    memset(e, 0, sizeof *e);
+    /* the trace is large: clear only what precedes it */
+    memset(e, 0, offsetof(fc_estimate, terms));
+    e->explain = r && r->explain;
     if (!r || !r->hardware)
         return fc__fail(err, FC_ERR_FIELD, "estimate: no hardware given");
     if (!r->model)
@@ -504,22 +507,23 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
     }
     gpu_read -= cpu_read;
 
-    /* Compute floor of decode: every weight read is multiplied and added
-     * (2 FLOPs), and a quantized one is first unpacked (dequant_ops_per_weight
-     * more). Where memory is fast and the ALUs few, as on Apple's larger
-     * chips with Q4 weights, this time shows. The share of the FP16 rate the
-     * matrix-vector kernels reach is the backend's compute_efficiency. */
+    /* Compute floor of decode: a quantized weight is unpacked before it is
+     * multiplied, at dequant_ops_per_weight operations (counted at the
+     * device's FP16 rate; the fit sets it, kernel efficiency included).
+     * Streaming overlaps the arithmetic, so the weight pass takes the longer
+     * of the two. Where memory is fast and the ALUs slow -- Pascal cards
+     * whose FP16 rate is low, Apple's larger chips on Q4 -- the floor shows.
+     * Float weights (2 bytes for 2 FLOPs) never reach it. */
     double t_dequant = 0.0;
-    if (be->compute_efficiency > 0 && hw->fp16_tflops > 0) {
-        bool quantized = !(q->family && strcmp(q->family, "float") == 0);
-        double ops = 2.0 + (quantized ? be->dequant_ops_per_weight : 0.0);
+    bool quantized = !(q->family && strcmp(q->family, "float") == 0);
+    if (quantized && be->dequant_ops_per_weight > 0 && hw->fp16_tflops > 0) {
         double weights_read = e->active_weight_bytes * 8.0 / (bpw > 0 ? bpw : 16.0);
-        t_dequant = weights_read * ops /
-                    (hw->fp16_tflops * 1e12 * be->compute_efficiency * (tensor ? n : 1));
-        term(e, "decode compute per token", t_dequant * 1e3, "ms",
-             "%.4g B weights x (2 + %.3g unpack) ops / (%.4g TFLOPS x %.3g)",
-             weights_read / 1e9, quantized ? be->dequant_ops_per_weight : 0.0,
-             hw->fp16_tflops, be->compute_efficiency);
+        t_dequant = weights_read * be->dequant_ops_per_weight /
+                    (hw->fp16_tflops * 1e12 * (tensor ? n : 1));
+        term(e, "decode unpack floor", t_dequant * 1e3, "ms",
+             "%.4g B weights x %.3g ops / %.4g TFLOPS (weight pass takes the longer of this "
+             "and the memory time)",
+             weights_read / 1e9, be->dequant_ops_per_weight, hw->fp16_tflops * (tensor ? n : 1));
     }
 
     /* time per token at position p: fixed + weights + KV so far (+ state),
@@ -529,14 +533,17 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
     double w = m->swa_window > 0 ? m->swa_window : 0;
     double kv_sum = kv_read_prefix(kv_g, kv_l, w, P + N) - kv_read_prefix(kv_g, kv_l, w, P);
     double gpu_bw_total = bw * (tensor ? n : 1);
-    double t_weights = gpu_read / gpu_bw_total + (host_bw > 0 ? cpu_read / host_bw : 0.0);
+    double t_weights = gpu_read / gpu_bw_total;
+    if (t_dequant > t_weights)
+        t_weights = t_dequant;
+    t_weights += host_bw > 0 ? cpu_read / host_bw : 0.0;
     double t_state = e->state_bytes / gpu_bw_total;
     double kv_gpu_bw = gpu_bw_total, kv_cpu_bw = host_bw > 0 ? host_bw : gpu_bw_total;
     double t_kv_sum = kv_sum * ((1 - cpu_kv_share) / kv_gpu_bw + cpu_kv_share / kv_cpu_bw);
-    double t_total = N * (t_fixed + t_link + t_weights + t_state + t_dequant) + t_kv_sum;
+    double t_total = N * (t_fixed + t_link + t_weights + t_state) + t_kv_sum;
     e->decode_tokens_per_s = t_total > 0 ? N / t_total : 0.0;
     double kv_at_p = fc_kv_cache_bytes(m, (long)P, r->kv_type);
-    double t_start = t_fixed + t_link + t_weights + t_state + t_dequant +
+    double t_start = t_fixed + t_link + t_weights + t_state +
                      kv_at_p * ((1 - cpu_kv_share) / kv_gpu_bw + cpu_kv_share / kv_cpu_bw);
     e->decode_tokens_per_s_start = t_start > 0 ? 1.0 / t_start : 0.0;
     term(e, "decode", e->decode_tokens_per_s, "tok/s",
