@@ -92,6 +92,10 @@ int cli_request_for_hardware(cli *c, const fc_hardware *hw, fc_request *r);
 /* Pick the quant: an explicit one, or the best that fits, else the smallest. */
 const fc_quant *cli_choose_quant(cli *c, fc_request *r, bool auto_quant, fc_estimate *e);
 cJSON *json_estimate(const fc_request *r, const fc_estimate *e);
+/* model_input.c: a model given as a config.json or GGUF path */
+bool cli_is_model_file(const char *name);
+int cli_model_from_file(cli *c, const char *path, const fc_model **model,
+                        const fc_quant **quant);
 
 /* One model on one device with the quant chosen: false when the device cannot
  * run the request (backend or quant format mismatch). */
@@ -115,6 +119,10 @@ int cmd_estimate(cli *c, view *v);
 int cmd_model(cli *c, view *v);
 int cmd_hardware(cli *c, view *v);
 int cmd_compare(cli *c, view *v);
+int cmd_check(cli *c, view *v);     /* cmd_check.c */
+extern const opt_spec check_opts[];
+/* quants that can run a request's model on its backend, highest precision first */
+size_t cli_quant_ladder(cli *c, const fc_request *r, const fc_quant **out, size_t max);
 int cmd_validate(cli *c, view *v);  /* cmd_validate.c */
 int cmd_calibrate(cli *c, view *v); /* cmd_calibrate.c */
 extern const opt_spec validate_opts[];  /* cmd_validate.c */

@@ -86,7 +86,6 @@ static cJSON *backend_json(const fc_backend *b, const char *source)
     num4(o, "token_overhead_us", b->token_overhead_us);
     num4(o, "layer_overhead_us", b->layer_overhead_us);
     num4(o, "dequant_ops_per_weight", b->dequant_ops_per_weight);
-    num4(o, "compute_efficiency", b->compute_efficiency);
     num4(o, "prefill_efficiency", b->prefill_efficiency);
     num4(o, "context_mib_base", b->context_mib_base);
     num4(o, "context_mib_per_cu", b->context_mib_per_cu);
@@ -106,7 +105,7 @@ static const char *fitted_names(unsigned f, char *buf, size_t n)
         { FC_FIT_BW, "bw_efficiency" }, { FC_FIT_HBM, "hbm_efficiency_scale" },
         { FC_FIT_CU, "cu_bandwidth_gbs" }, { FC_FIT_TOKEN_OVERHEAD, "token_overhead_us" },
         { FC_FIT_LAYER_OVERHEAD, "layer_overhead_us" },
-        { FC_FIT_DEQUANT, "dequant_ops_per_weight" }, { FC_FIT_COMPUTE, "compute_efficiency" },
+        { FC_FIT_DEQUANT, "dequant_ops_per_weight" },
         { FC_FIT_PREFILL, "prefill_efficiency" },
     };
     size_t used = 0;
@@ -212,10 +211,10 @@ int cmd_calibrate(cli *c, view *v)
         "Backend|backend", "Decode rows|decode_rows|r", "Prefill rows|prefill_rows|r",
         "RMS log err|rms_log_error|r", "bw eff|bw_efficiency|r", "HBM scale|hbm_efficiency_scale|r",
         "GB/s per CU|cu_bandwidth_gbs|r", "token us|token_overhead_us|r",
-        "unpack ops|dequant_ops_per_weight|r", "compute eff|compute_efficiency|r",
-        "prefill eff|prefill_efficiency|r", "Fitted|fitted",
+        "unpack ops|dequant_ops_per_weight|r", "prefill eff|prefill_efficiency|r",
+        "Fitted|fitted",
     };
-    block *t = view_table(v, "Fitted backends", 12, cols);
+    block *t = view_table(v, "Fitted backends", 11, cols);
     if (t)
         t->primary = true;
     for (size_t b = 0; b < nb; b++) {
@@ -235,9 +234,8 @@ int cmd_calibrate(cli *c, view *v)
             cell_num(v, &cl[6], f->cu_bandwidth_gbs, 2, NULL);
             cell_num(v, &cl[7], f->token_overhead_us, 0, NULL);
             cell_num(v, &cl[8], f->dequant_ops_per_weight, 2, NULL);
-            cell_num(v, &cl[9], f->compute_efficiency, 3, NULL);
-            cell_num(v, &cl[10], f->prefill_efficiency, 3, NULL);
-            cell_text(v, &cl[11], names);
+            cell_num(v, &cl[9], f->prefill_efficiency, 3, NULL);
+            cell_text(v, &cl[10], names);
         }
         cJSON *o = backend_json(f, srcnote);
         cJSON_AddNumberToObject(o, "decode_rows", (double)res[b].n_decode);

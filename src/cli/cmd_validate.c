@@ -73,12 +73,11 @@ static const exclusion EXCLUSIONS[] = {
     { "llamacpp_d10879_vulkan", "M", "llama.cpp (Vulkan)", NULL, 0,
       "SOURCES.md s5: Apple chips under Vulkan, OS and driver (Asahi or MoltenVK) not "
       "recorded; the M3 Ultra row beats Metal" },
-    { "llamacpp_d10879_vulkan", "AMD Ryzen", NULL, NULL, 0,
-      "SOURCES.md s5: '... Series' iGPU rows give no exact SKU" },
-    { "llamacpp_d10879_vulkan", "Intel Core Ultra", NULL, NULL, 0,
-      "SOURCES.md s5: '... Series' iGPU rows give no exact SKU" },
-    { "xiongjiedai_llama1_2", NULL, NULL, "prefill", 2,
-      "SOURCES.md s2: Dec 2023 multi-GPU split; prompt processing anomalously low" },
+    { "llamacpp_d10879_vulkan", NULL, NULL, NULL, 0,
+      "SOURCES.md s5: '... Series' iGPU rows give no exact SKU" }, /* matched by suffix */
+    { "xiongjiedai_llama1_2", NULL, NULL, NULL, 2,
+      "SOURCES.md s2: multi-GPU rows reflect the Dec 2023 llama.cpp split implementation "
+      "(prompt processing anomalously low)" },
 };
 
 static const char *excluded_reason(const measured_row *r)
@@ -99,6 +98,11 @@ static const char *excluded_reason(const measured_row *r)
             continue;
         if (x->min_gpus > 0 && atoi(r->f[MF_GPUS]) < x->min_gpus)
             continue;
+        if (strstr(x->reason, "Series") && !x->hardware_prefix) {
+            size_t hl = strlen(r->f[MF_HARDWARE]);
+            if (hl < 7 || strcmp(r->f[MF_HARDWARE] + hl - 7, " Series") != 0)
+                continue;
+        }
         return x->reason;
     }
     return NULL;
@@ -546,7 +550,8 @@ void measured_prior(const fc_backend *b, fc_backend *out)
     out->hbm_efficiency_scale = 1.0;
     out->token_overhead_us = 1000.0;
     out->prefill_efficiency = 0.35;
-    out->dequant_ops_per_weight = 0.0;
+    out->dequant_ops_per_weight = b->dequant_ops_per_weight > 0 ? 4.0 : 0.0;
+    out->cu_bandwidth_gbs = b->cu_bandwidth_gbs > 0 ? 30.0 : 0.0;
 }
 
 int measured_fit(cli *c, const measured_set *set, const bool *use, bool from_prior,

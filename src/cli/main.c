@@ -47,6 +47,7 @@ static const opt_spec *const t_model[] = { model_cmd_opts, request_opts, common_
 static const opt_spec *const t_hardware[] = { hardware_cmd_opts, request_opts, common_opts, NULL };
 static const opt_spec *const t_compare[] = { request_opts, common_opts, NULL };
 static const opt_spec *const t_validate[] = { validate_opts, common_opts, NULL };
+static const opt_spec *const t_check[] = { check_opts, request_opts, common_opts, NULL };
 static const opt_spec *const t_calibrate[] = { calibrate_opts, common_opts, NULL };
 
 static int cmd_help(cli *c, view *v);
@@ -60,6 +61,18 @@ static const command commands[] = {
       "per-layer overhead, prefill efficiency) by least squares on the log error\n"
       "against measured runs, and writes a calibration JSON that --calibration loads.",
       t_calibrate, 1, 1, true },
+    { "check", cmd_check, "exit 0 if a model fits and meets speed targets, 1 if not (for CI)",
+      "fitcheck check --hardware <h> --model <m> [--min-tps <t>] [--max-ttft <s>]\n"
+      "                [--min-prefill-tps <t>] [--allow-offload] [--quant <q>] [--ctx <tokens>]\n"
+      "                [--gpus <n>] [options]",
+      "Exit status 0 when the model fits in GPU memory and meets every requirement\n"
+      "given, 1 when it does not (with a one-line reason on stderr, e.g. \"needs 42.5 GiB,\n"
+      "23.0 GiB available\" or \"decode 8.1 t/s < 20\"), 2 on any error. With quant auto\n"
+      "it tries the ladder from the highest precision down and passes on the first\n"
+      "quant that meets every requirement. The model may be a catalog id, a Hugging\n"
+      "Face config.json or a GGUF file; the hardware 'local' for this machine.\n"
+      "Example: fitcheck check --hardware l4 --model ./config.json --min-tps 30 || exit 1",
+      t_check, 0, 2, true },
     { "compare", cmd_compare, "compare two machines side by side",
       "fitcheck compare <hardware-a> <hardware-b> [options]",
       "The page hardware-comparison sites publish, from a model of the hardware: a\n"
@@ -257,8 +270,11 @@ int cli_main(int argc, char **argv)
         return EXIT_OK;
     }
     if (c.a.n_pos < cmd->min_pos || c.a.n_pos > cmd->max_pos) {
-        fprintf(stderr, "fitcheck: %s: expected %s arguments (usage: %s)\n", cmd->name,
-                c.a.n_pos < cmd->min_pos ? "more" : "fewer", cmd->usage);
+        /* one line: the synopsis's first line only */
+        int first = (int)strcspn(cmd->usage, "\n");
+        fprintf(stderr, "fitcheck: %s: expected %s arguments (usage: %.*s%s)\n", cmd->name,
+                c.a.n_pos < cmd->min_pos ? "more" : "fewer", first, cmd->usage,
+                cmd->usage[first] ? " ..." : "");
         return EXIT_ERROR;
     }
     c.format = arg_value(&c.a, OPT_FORMAT);

@@ -31,6 +31,9 @@ int cli_load_catalog(cli *c)
     }
     /* --catalog and --calibration (a backends file), in command-line order */
     for (int i = 0; i < c->a.n_opt; i++)
+        if (c->a.opt[i].id == OPT_CATALOG && !c->a.opt[i].value[0])
+            return cli_error(c, "--%s needs a file name", c->a.opt[i].name);
+    for (int i = 0; i < c->a.n_opt; i++)
         if (c->a.opt[i].id == OPT_CATALOG &&
             fc_catalog_add_file(c->cat, c->a.opt[i].value, &err) != FC_OK)
             return cli_error(c, "%s%s", err.msg,
@@ -106,14 +109,26 @@ int cli_request(cli *c, const char *hw_name, const char *model_name, fc_request 
     long v;
     double d;
 
-    if (model_name) {
+    const fc_quant *file_quant = NULL;
+    if (model_name && cli_is_model_file(model_name)) {
+        /* a config.json or GGUF file (model_input.c); a GGUF brings its quant */
+        int rc = cli_model_from_file(c, model_name, &r->model, &file_quant);
+        if (rc != EXIT_OK)
+            return rc;
+    } else if (model_name) {
         r->model = fc_find_model(c->cat, model_name, &err);
         if (!r->model)
             return cli_error(c, "%s", err.msg);
     }
     s = arg_value(&c->a, OPT_QUANT);
     *auto_quant = !s || strcmp(s, "auto") == 0;
-    if (!*auto_quant) {
+    if (file_quant) {
+        if (!*auto_quant)
+            return cli_error(c, "--quant does not apply to %s: a GGUF file's quantization is "
+                                "fixed (%s)", model_name, file_quant->info.name);
+        r->quant = file_quant;
+        *auto_quant = false;
+    } else if (!*auto_quant) {
         r->quant = fc_find_quant(c->cat, s, &err);
         if (!r->quant)
             return cli_error(c, "--quant: %s", err.msg);

@@ -148,7 +148,6 @@ static const param_def PARAMS[] = {
     { FC_FIT_PREFILL, offsetof(fc_backend, prefill_efficiency), 0.02, 1.0 },
     /* unpacking a quantized weight: 0 to 200 FP16 operations */
     { FC_FIT_DEQUANT, offsetof(fc_backend, dequant_ops_per_weight), 0.0, 200.0 },
-    { FC_FIT_COMPUTE, offsetof(fc_backend, compute_efficiency), 0.01, 1.0 },
     /* GB/s one compute unit draws: 1 to 200 */
     { FC_FIT_CU, offsetof(fc_backend, cu_bandwidth_gbs), 1.0, 200.0 },
 };
@@ -188,19 +187,27 @@ static void apply(fit_ctx *c, const double *u)
         *field(&c->b, c->p[i]) = to_value(c->p[i], u[i]);
 }
 
-static double sum_sq(fit_ctx *c, double *wsum)
+/* Least squares, made robust: a pseudo-Huber loss is quadratic for log
+ * errors below FC_HUBER_DELTA (15%) and grows linearly beyond, so a few
+ * devices far off (a mislabelled card, a throttled one) do not drag every
+ * other prediction toward them. */
+#define FC_HUBER_DELTA 0.15
+static double loss(double r)
 {
-    double ss = 0, ws = 0;
+    double d = FC_HUBER_DELTA;
+    return 2.0 * d * d * (sqrt(1.0 + (r / d) * (r / d)) - 1.0);
+}
+
+static double sum_loss(fit_ctx *c)
+{
+    double ss = 0;
     for (size_t i = 0; i < c->n; i++) {
         double w = c->s[i].weight > 0 ? c->s[i].weight : 1.0;
         double pred = fc_sample_predict(&c->s[i], &c->b);
         /* a prediction of 0 (a failed estimate) counts as 100x off */
         double le = pred > 0 ? log(pred / c->s[i].measured) : log(100.0);
-        ss += w * le * le;
-        ws += w;
+        ss += w * loss(le);
     }
-    if (wsum)
-        *wsum = ws;
     return ss;
 }
 
@@ -208,7 +215,7 @@ static double objective(const double *u, void *ctx)
 {
     fit_ctx *c = ctx;
     apply(c, u);
-    return sum_sq(c, NULL);
+    return sum_loss(c);
 }
 
 static bool is_hbm_hw(const fc_hardware *h)
@@ -229,7 +236,7 @@ fc_status fc_calibrate_backend(const fc_backend *start, const fc_sample *samples
         return fc__fail(err, FC_ERR_FIELD, "calibrate: no backend or samples given");
     memset(out, 0, sizeof *out);
     out->backend = *start;
-    size_t n_hbm = 0, n_quant = 0, n_float = 0;
+    size_t n_hbm = 0, n_quant = 0;
     for (size_t i = 0; i < n; i++) {
         const fc_sample *s = &samples[i];
         if (!(s->measured > 0) || !isfinite(s->measured))
@@ -245,8 +252,6 @@ fc_status fc_calibrate_backend(const fc_backend *start, const fc_sample *samples
                 n_hbm++;
             if (is_quantized(s->req.quant))
                 n_quant++;
-            else
-                n_float++;
         }
     }
     /* keep only what the data constrain: a parameter without rows that
@@ -257,15 +262,10 @@ fc_status fc_calibrate_backend(const fc_backend *start, const fc_sample *samples
                            FC_FIT_LAYER_OVERHEAD | FC_FIT_DEQUANT);
     if (n_hbm < 2)
         use &= ~(unsigned)FC_FIT_HBM;
-    /* the compute floor needs a nonzero starting efficiency to be switched
-     * on; its efficiency is separable from the unpack cost only with both
-     * float and quantized rows */
-    if (start->compute_efficiency <= 0)
-        use &= ~(unsigned)(FC_FIT_DEQUANT | FC_FIT_COMPUTE);
-    if (n_quant < 2)
+    /* the unpack floor is switched on by a nonzero start value and needs
+     * quantized decode rows */
+    if (start->dequant_ops_per_weight <= 0 || n_quant < 2)
         use &= ~(unsigned)FC_FIT_DEQUANT;
-    if (n_quant < 2 || n_float < 2)
-        use &= ~(unsigned)FC_FIT_COMPUTE;
     if (start->cu_bandwidth_gbs <= 0)
         use &= ~(unsigned)FC_FIT_CU;
     if (out->n_decode < 3)
@@ -293,8 +293,14 @@ fc_status fc_calibrate_backend(const fc_backend *start, const fc_sample *samples
             out->evaluations += fc__nelder_mead(objective, &c, u, c.np, 0.4, 1500, 1e-10, &fmin);
         apply(&c, u);
     }
-    double ws = 0;
-    double ss = n > 0 ? sum_sq(&c, &ws) : 0.0;
+    double ss = 0, ws = 0;
+    for (size_t i = 0; i < n; i++) {
+        double w = samples[i].weight > 0 ? samples[i].weight : 1.0;
+        double pred = fc_sample_predict(&samples[i], &c.b);
+        double le = pred > 0 ? log(pred / samples[i].measured) : log(100.0);
+        ss += w * le * le;
+        ws += w;
+    }
     out->rms_log_error = ws > 0 ? sqrt(ss / ws) : 0.0;
     out->backend = c.b;
     return FC_OK;

@@ -169,6 +169,16 @@ static bool oom(pctx *p)
     return false;
 }
 
+/* Control characters (escape sequences, newlines) would reach the terminal
+ * and break one-line output: catalogs from strangers must not carry them. */
+static bool has_control(const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return true;
+    return false;
+}
+
 static bool get_str(pctx *p, const cJSON *obj, const char *key, const char **out,
                     bool required)
 {
@@ -184,6 +194,8 @@ static bool get_str(pctx *p, const cJSON *obj, const char *key, const char **out
         return failf(p, FC_ERR_FIELD, key, "must not be empty");
     if (strlen(it->valuestring) > 4096)
         return failf(p, FC_ERR_FIELD, key, "is too long (over 4096 characters)");
+    if (has_control(it->valuestring))
+        return failf(p, FC_ERR_FIELD, key, "must not contain control characters");
     *out = fc__arena_strdup(p->arena, it->valuestring);
     return *out ? true : oom(p);
 }
@@ -284,6 +296,9 @@ static bool get_strlist(pctx *p, const cJSON *obj, const char *key, fc_strlist *
     cJSON_ArrayForEach(el, it) {
         if (!cJSON_IsString(el) || !el->valuestring || !el->valuestring[0])
             return failf(p, FC_ERR_FIELD, key, "must be an array of non-empty strings");
+        if (strlen(el->valuestring) > 4096 || has_control(el->valuestring))
+            return failf(p, FC_ERR_FIELD, key,
+                         "items must be at most 4096 characters, without control characters");
         items[i] = fc__arena_strdup(p->arena, el->valuestring);
         if (!items[i])
             return oom(p);
@@ -294,11 +309,46 @@ static bool get_strlist(pctx *p, const cJSON *obj, const char *key, fc_strlist *
     return true;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A repeated key among an object's direct members, by sorting (an object
+ * with tens of thousands of keys must not take quadratic time). */
+static const char *duplicate_key_sorted(const cJSON *obj, size_t n, bool *done)
+{
+    const char **keys = malloc(n * sizeof *keys);
+    *done = keys != NULL;
+    if (!keys)
+        return NULL;
+    size_t k = 0;
+    for (const cJSON *a = obj->child; a && k < n; a = a->next)
+        if (a->string)
+            keys[k++] = a->string;
+    qsort(keys, k, sizeof *keys, cmp_key);
+    const char *dup = NULL;
+    for (size_t i = 1; i < k && !dup; i++)
+        if (strcmp(keys[i - 1], keys[i]) == 0)
+            dup = keys[i];
+    free(keys);
+    return dup;
+}
+
 /* JSON allows a key twice and cJSON would silently take the first: reject it. */
 static const char *duplicate_key(const cJSON *obj)
 {
+    size_t n = 0;
+    for (const cJSON *a = obj ? obj->child : NULL; a; a = a->next)
+        n++;
+    bool sorted = false;
+    if (n > 32) {
+        const char *d = duplicate_key_sorted(obj, n, &sorted);
+        if (d)
+            return d;
+    }
     for (const cJSON *a = obj ? obj->child : NULL; a; a = a->next) {
-        for (const cJSON *b = a->next; b; b = b->next)
+        for (const cJSON *b = sorted ? NULL : a->next; b; b = b->next)
             if (a->string && b->string && strcmp(a->string, b->string) == 0)
                 return a->string;
         if (cJSON_IsObject(a)) {
@@ -467,8 +517,6 @@ static bool parse_backend(pctx *p, const cJSON *o, fc_backend *b)
                    NUM_POSITIVE, 1.0) &&
            get_num(p, o, "dequant_ops_per_weight", &b->dequant_ops_per_weight, false,
                    NUM_NONNEGATIVE, 1e3) &&
-           get_num(p, o, "compute_efficiency", &b->compute_efficiency, false,
-                   NUM_NONNEGATIVE, 1.0) &&
            get_num(p, o, "cu_bandwidth_gbs", &b->cu_bandwidth_gbs, false, NUM_NONNEGATIVE,
                    1e4);
 }
@@ -703,9 +751,11 @@ static fc_status parse_section(fc_catalog *cat, const cJSON *root, fc_kind kind,
         return fc__fail(p->err, FC_ERR_FIELD, "%s: section '%s' must be an array", p->origin,
                         kind_section[kind]);
     int n = cJSON_GetArraySize(arr);
-    if (n > 100000)
-        return fc__fail(p->err, FC_ERR_RANGE, "%s: section '%s' has too many entries",
-                        p->origin, kind_section[kind]);
+    /* the id checks are linear per entry: 10000 keeps a hostile file under a second */
+    if (n > 10000)
+        return fc__fail(p->err, FC_ERR_RANGE,
+                        "%s: section '%s' has too many entries (at most 10000)", p->origin,
+                        kind_section[kind]);
     staged->size = kind_size[kind];
     if (store_reserve(staged, (size_t)n) != 0)
         return fc__fail(p->err, FC_ERR_NOMEM, "%s: out of memory", p->origin);
@@ -831,6 +881,11 @@ fc_status fc_catalog_add_json(fc_catalog *cat, const char *json, size_t len,
         st = fc__fail(err, FC_ERR_PARSE, "%s: the document must be a JSON object", origin);
         goto out;
     }
+    const char *dup = duplicate_key(root);
+    if (dup) {
+        st = fc__fail(err, FC_ERR_FIELD, "%s: field '%s' appears more than once", origin, dup);
+        goto out;
+    }
     const cJSON *sv = cJSON_GetObjectItemCaseSensitive(root, "schema_version");
     if (!sv) {
         st = fc__fail(err, FC_ERR_FIELD, "%s: field 'schema_version' is required", origin);
@@ -894,7 +949,7 @@ fc_status fc_catalog_add_file(fc_catalog *cat, const char *path, fc_error *err)
         len += n;
         if (n == 0) {
             if (ferror(f))
-                st = fc__fail(err, FC_ERR_IO, "%s: read error", path);
+                st = fc__fail(err, FC_ERR_IO, "%s: read error: %s", path, strerror(errno));
             break;
         }
     }
@@ -1091,6 +1146,11 @@ fc_status fc_catalog_validate(const fc_catalog *cat, fc_error *err)
 char *fc__catalog_strdup(fc_catalog *cat, const char *s)
 {
     return s ? fc__arena_strdup(&cat->arena, s) : NULL;
+}
+
+void *fc__catalog_alloc(fc_catalog *cat, size_t size)
+{
+    return fc__arena_alloc(&cat->arena, size);
 }
 
 static bool copy_str(fc_arena *a, const char **s)

@@ -35,6 +35,7 @@ void fc__arena_free(fc_arena *a);
 
 /* Copy a string into the catalog's arena (NULL stays NULL; NULL on no memory). */
 char *fc__catalog_strdup(fc_catalog *cat, const char *s);
+void *fc__catalog_alloc(fc_catalog *cat, size_t size);
 
 /* Levenshtein distance, capped: returns cap + 1 when larger. */
 size_t fc__edit_distance(const char *a, const char *b, size_t cap);
