@@ -159,6 +159,8 @@ cJSON *json_entry(fc_kind kind, const void *entry)
         json_num(o, "context_mib_base", b->context_mib_base, 1);
         json_num(o, "context_mib_per_cu", b->context_mib_per_cu, 3);
         json_num(o, "cpu_bw_efficiency", b->cpu_bw_efficiency, 3);
+        json_num(o, "dequant_ops_per_weight", b->dequant_ops_per_weight, 3);
+        json_num(o, "cu_bandwidth_gbs", b->cu_bandwidth_gbs, 2);
         break;
     }
     default: break;
