@@ -123,6 +123,28 @@ int cmd_check(cli *c, view *v);     /* cmd_check.c */
 extern const opt_spec check_opts[];
 /* quants that can run a request's model on its backend, highest precision first */
 size_t cli_quant_ladder(cli *c, const fc_request *r, const fc_quant **out, size_t max);
+int cmd_plan(cli *c, view *v);      /* cmd_plan.c */
+extern const opt_spec plan_opts[];
+int cmd_recommend(cli *c, view *v); /* cmd_recommend.c */
+extern const opt_spec recommend_opts[];
+/* detect.c: --hardware local */
+#define DETECT_MAX 16
+typedef struct det_device {
+    char name[160], vendor[16], source[16];
+    double total_mib, free_mib; /* free 0 = unknown */
+    const fc_hardware *hw;      /* catalog entry, NULL = not known */
+} det_device;
+typedef struct detection {
+    det_device dev[DETECT_MAX];
+    int n;
+    double ram_total_mib, ram_avail_mib;
+    char apple_chip[96];
+    int apple_gpu_cores;
+} detection;
+void cli_detect(const fc_catalog *cat, detection *d);
+/* the first known device and how many of it; an error naming what was found */
+int cli_detect_local(cli *c, const fc_hardware **hw, int *count, double *ram_gib);
+int cmd_detect(cli *c, view *v);
 int cmd_validate(cli *c, view *v);  /* cmd_validate.c */
 int cmd_calibrate(cli *c, view *v); /* cmd_calibrate.c */
 extern const opt_spec validate_opts[];  /* cmd_validate.c */

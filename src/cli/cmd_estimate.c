@@ -94,9 +94,12 @@ static void bench_line(char *buf, size_t n, const fc_request *r, const fc_estima
     if (e->offload_mode == FC_OFFLOAD_EXPERTS && used < sizeof extra)
         used += (size_t)snprintf(extra + used, sizeof extra - used, " --n-cpu-moe %d",
                                  e->cpu_moe_layers);
-    snprintf(buf, n, "llama-bench -m %s-%s.gguf -p %ld -n %ld -ngl %d%s", r->model->info.id,
-             r->quant->info.name, r->prompt, r->gen,
-             e->offload_mode == FC_OFFLOAD_LAYERS ? e->gpu_layers : 99, extra);
+    /* a model given as a GGUF file (model_input.c) is that file */
+    size_t idl = strlen(r->model->info.id);
+    bool file = idl > 5 && strcmp(r->model->info.id + idl - 5, ".gguf") == 0;
+    snprintf(buf, n, "llama-bench -m %s%s%s%s -p %ld -n %ld -ngl %d%s", r->model->info.id,
+             file ? "" : "-", file ? "" : r->quant->info.name, file ? "" : ".gguf", r->prompt,
+             r->gen, e->offload_mode == FC_OFFLOAD_LAYERS ? e->gpu_layers : 99, extra);
 }
 
 int cmd_estimate(cli *c, view *v)

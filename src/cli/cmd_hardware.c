@@ -21,6 +21,8 @@ static int by_size(const void *pa, const void *pb)
 
 int cmd_hardware(cli *c, view *v)
 {
+    if (arg_flag(&c->a, OPT_CMD + 60)) /* --detect: detect.c */
+        return cmd_detect(c, v);
     fc_request tmpl;
     bool auto_quant;
     int rc = cli_request(c, c->a.pos[0], NULL, &tmpl, &auto_quant);

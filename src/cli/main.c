@@ -33,6 +33,9 @@ static const opt_spec model_cmd_opts[] = {
 static const opt_spec hardware_cmd_opts[] = {
     { "min-tps", 0, OPT_CMD + 40, "T", "only models decoding at least this many tokens/s" },
     { "all", 'a', OPT_CMD + 30, NULL, "also list models that need offload or do not fit" },
+    { "detect", 0, OPT_CMD + 60, NULL,
+      "with 'local': show the devices found on this machine (total and free memory) and "
+      "the catalog entries they map to" },
     { NULL, 0, 0, NULL, NULL },
 };
 
@@ -48,6 +51,8 @@ static const opt_spec *const t_hardware[] = { hardware_cmd_opts, request_opts, c
 static const opt_spec *const t_compare[] = { request_opts, common_opts, NULL };
 static const opt_spec *const t_validate[] = { validate_opts, common_opts, NULL };
 static const opt_spec *const t_check[] = { check_opts, request_opts, common_opts, NULL };
+static const opt_spec *const t_plan[] = { plan_opts, request_opts, common_opts, NULL };
+static const opt_spec *const t_recommend[] = { recommend_opts, request_opts, common_opts, NULL };
 static const opt_spec *const t_calibrate[] = { calibrate_opts, common_opts, NULL };
 
 static int cmd_help(cli *c, view *v);
@@ -93,9 +98,12 @@ static const command commands[] = {
       "Hardware and model may also be given as the first two arguments.",
       t_estimate_hm, 0, 2, true },
     { "hardware", cmd_hardware, "what a machine can run: every model with its best quant",
-      "fitcheck hardware <hardware> [--min-tps <t>] [--ctx <tokens>] [--all] [options]",
+      "fitcheck hardware <hardware> [--min-tps <t>] [--ctx <tokens>] [--all] [options]\n"
+      "fitcheck hardware local [--detect] [options]",
       "Every model in the catalog with the highest-precision quant that fits entirely\n"
-      "in the machine's GPU memory, and its estimated speed, fastest first.",
+      "in the machine's GPU memory, and its estimated speed, fastest first.\n"
+      "'local' detects this machine (nvidia-smi, /sys/class/drm, /proc/meminfo, sysctl);\n"
+      "--detect shows what was found, with total and free memory.",
       t_hardware, 1, 1, true },
     { "help", cmd_help, "show help for a command", "fitcheck help [<command>]",
       "Without a command, list the commands.", t_common, 0, 1, false },
@@ -108,6 +116,25 @@ static const command commands[] = {
       "The model's memory breakdown per quant, then every device in the catalog with\n"
       "its verdict, the quant it would use and the estimated speed, best first.",
       t_model, 1, 1, true },
+    { "plan", cmd_plan, "runtime settings for a model on a machine: llama.cpp, vLLM, MLX",
+      "fitcheck plan --hardware <h> --model <m> [--quant <q>] [--ctx <tokens>] [--gpus <n>]\n"
+      "               [--kv-type f16|q8_0|q4_0] [options]",
+      "The exact settings for one combination: llama.cpp flags (-c, -ngl, -ts,\n"
+      "--n-cpu-moe, -ctk/-ctv) and, where they apply, the vllm serve and MLX lines,\n"
+      "each with the speed it gives. Options that run entirely in GPU memory come\n"
+      "first, highest precision first; offload options follow, fastest first.\n"
+      "-c is the largest context that fits (up to the model's own) unless --ctx is given.",
+      t_plan, 0, 2, true },
+    { "recommend", cmd_recommend, "which hardware to get for a model, or which models suit a machine",
+      "fitcheck recommend --model <m> [--min-tps <t>] [--ctx <tokens>] [--budget <usd>]\n"
+      "                   [--max-gpus <n>] [--all] [options]\n"
+      "fitcheck recommend --hardware <h> [--min-tps <t>] [--ctx <tokens>] [--all] [options]",
+      "With --model: every device in the catalog, alone or as 2, 4 or 8 of them (the\n"
+      "fewest that work), that holds the model in GPU memory and decodes at --min-tps,\n"
+      "cheapest first (launch prices), with the quant each would use.\n"
+      "With --hardware: the models that run on it at --min-tps, largest first in each\n"
+      "size group, each with the highest-precision quant that meets the target.",
+      t_recommend, 0, 0, true },
     { "show", cmd_show, "every field of one catalog entry", "fitcheck show <id> [options]",
       "Finds the id (or alias or name) in every catalog section.", t_common, 1, 1, true },
     { "validate", cmd_validate, "measure the estimator against measured runs",

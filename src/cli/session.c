@@ -187,6 +187,20 @@ int cli_request(cli *c, const char *hw_name, const char *model_name, fc_request 
         r->ubatch = (int)v;
     }
     r->allow_offload = !arg_flag(&c->a, OPT_NO_OFFLOAD);
+    if (hw_name && strcmp(hw_name, "local") == 0) {
+        /* this machine (detect.c): the devices found, and its RAM for offload */
+        const fc_hardware *hw;
+        int count;
+        double ram;
+        int rc = cli_detect_local(c, &hw, &count, &ram);
+        if (rc != EXIT_OK)
+            return rc;
+        if (!arg_value(&c->a, OPT_GPUS) && count > 1)
+            r->gpus = count;
+        if (!arg_value(&c->a, OPT_RAM) && ram >= 1 && !hw->unified_memory)
+            r->host_ram_gb = ram;
+        return cli_request_for_hardware(c, hw, r);
+    }
     if (hw_name) {
         const fc_hardware *hw = fc_find_hardware(c->cat, hw_name, &err);
         if (!hw)

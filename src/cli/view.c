@@ -75,6 +75,7 @@ static block *add_block(view *v, block_kind kind)
     return b;
 }
 
+static char *vfmt(view *v, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static char *vfmt(view *v, const char *fmt, va_list ap)
 {
     char buf[2048];

@@ -24,7 +24,7 @@ awk 'BEGIN { printf "{\"schema_version\":1,\"hardware\":[{\"id\":\"lab-gpu\",\"n
 awk 'BEGIN { printf "{\"schema_version\":1,\"hardware\":[{}"; for (i = 0; i < 10000; i++) printf ",{}"; printf "]}" }' >"$G/many-entries.json"
 awk 'BEGIN { printf "{\"schema_version\":1,\"hardware\":[{\"id\":\"lab-gpu\",\"name\":\""
              for (i = 0; i < 70000; i++) printf "x"; printf "\"}]}" }' >"$G/huge-string.json"
-awk 'BEGIN { printf "{\"schema_version\":1,\"models\":[{\"id\":\"lab\",\"name\":\"Lab\",\"aliases\":[\"a0\""
+awk 'BEGIN { printf "{\"schema_version\":1,\"models\":[{\"id\":\"lab\",\"name\":\"Lab\",\"source\":\"t\",\"aliases\":[\"a0\""
              for (i = 1; i < 300; i++) printf ",\"a%d\"", i; printf "]}]}" }' >"$G/many-aliases.json"
 printf '{"schema_version":1,"hardware":[{"id":"lab-gpu","name":"Lab\tGPU"}]}' >"$G/tab-in-name.json"
 mkdir "$G/a-directory"

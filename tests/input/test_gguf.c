@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L
 /* test_gguf.c - the GGUF header parser against headers the test writes
  * itself (gguf_writer.c), and against truncated, corrupt and hostile ones.
  * Every buffer handed to the parser is malloc'ed at its exact size, so the

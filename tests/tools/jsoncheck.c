@@ -41,7 +41,10 @@ int main(int argc, char **argv)
         cJSON *cur = j;
         for (char *save = NULL, *k = strtok_r(path, ".", &save); k && cur;
              k = strtok_r(NULL, ".", &save))
-            cur = cJSON_GetObjectItemCaseSensitive(cur, k);
+            /* a number indexes an array: items.0.id */
+            cur = cJSON_IsArray(cur) && k[0] >= '0' && k[0] <= '9'
+                      ? cJSON_GetArrayItem(cur, atoi(k))
+                      : cJSON_GetObjectItemCaseSensitive(cur, k);
         if (!cur) {
             fprintf(stderr, "jsoncheck: missing key %s\n", argv[i]);
             rc = 1;
