@@ -87,6 +87,8 @@ int cli_load_catalog(cli *c);
  * *auto_quant is set when the quant is left to fc_best_quant(). */
 int cli_request(cli *c, const char *hw_name, const char *model_name, fc_request *r,
                 bool *auto_quant);
+/* --hardware and --model, or the first two arguments in that order. */
+int cli_hardware_and_model(cli *c, const char **hw, const char **model);
 /* Complete a request for one hardware entry (backend, link, defaults). */
 int cli_request_for_hardware(cli *c, const fc_hardware *hw, fc_request *r);
 /* Pick the quant: an explicit one, or the best that fits, else the smallest. */

@@ -116,17 +116,9 @@ static int misses(const reqs *q, const fc_estimate *e, char *buf, size_t n)
 
 int cmd_check(cli *c, view *v)
 {
-    const char *hw = arg_value(&c->a, OPT_HARDWARE);
-    const char *model = arg_value(&c->a, OPT_MODEL);
-    int p = 0;
-    if (!hw && p < c->a.n_pos)
-        hw = c->a.pos[p++];
-    if (!model && p < c->a.n_pos)
-        model = c->a.pos[p++];
-    if (p < c->a.n_pos)
-        return cli_error(c, "unexpected argument '%s'", c->a.pos[p]);
-    if (!hw || !model)
-        return cli_error(c, "needs --hardware and --model (see 'fitcheck help check')");
+    const char *hw, *model;
+    if (cli_hardware_and_model(c, &hw, &model) != EXIT_OK)
+        return EXIT_ERROR;
     reqs q = { 0, 0, 0, arg_flag(&c->a, OPT_CMD + 43) };
     const char *s;
     if ((s = arg_value(&c->a, OPT_CMD + 40)) && parse_double(s, 0, 1e9, &q.min_tps) != 0)

@@ -104,17 +104,9 @@ static void bench_line(char *buf, size_t n, const fc_request *r, const fc_estima
 
 int cmd_estimate(cli *c, view *v)
 {
-    const char *hw = arg_value(&c->a, OPT_HARDWARE);
-    const char *model = arg_value(&c->a, OPT_MODEL);
-    int p = 0;
-    if (!hw && p < c->a.n_pos)
-        hw = c->a.pos[p++];
-    if (!model && p < c->a.n_pos)
-        model = c->a.pos[p++];
-    if (p < c->a.n_pos)
-        return cli_error(c, "estimate: unexpected argument '%s'", c->a.pos[p]);
-    if (!hw || !model)
-        return cli_error(c, "estimate: needs --hardware and --model (see 'fitcheck help estimate')");
+    const char *hw, *model;
+    if (cli_hardware_and_model(c, &hw, &model) != EXIT_OK)
+        return EXIT_ERROR;
     fc_request r;
     bool auto_quant;
     int rc = cli_request(c, hw, model, &r, &auto_quant);

@@ -118,17 +118,9 @@ static int by_group(const void *pa, const void *pb)
 
 int cmd_plan(cli *c, view *v)
 {
-    const char *hw = arg_value(&c->a, OPT_HARDWARE);
-    const char *model = arg_value(&c->a, OPT_MODEL);
-    int p = 0;
-    if (!hw && p < c->a.n_pos)
-        hw = c->a.pos[p++];
-    if (!model && p < c->a.n_pos)
-        model = c->a.pos[p++];
-    if (p < c->a.n_pos)
-        return cli_error(c, "unexpected argument '%s'", c->a.pos[p]);
-    if (!hw || !model)
-        return cli_error(c, "needs --hardware and --model (see 'fitcheck help plan')");
+    const char *hw, *model;
+    if (cli_hardware_and_model(c, &hw, &model) != EXIT_OK)
+        return EXIT_ERROR;
     fc_request r;
     bool auto_quant;
     int rc = cli_request(c, hw, model, &r, &auto_quant);

@@ -99,6 +99,23 @@ static int request_for_hardware(cli *c, const fc_hardware *hw, fc_request *r, bo
     return EXIT_OK;
 }
 
+int cli_hardware_and_model(cli *c, const char **hw, const char **model)
+{
+    *hw = arg_value(&c->a, OPT_HARDWARE);
+    *model = arg_value(&c->a, OPT_MODEL);
+    int p = 0;
+    if (!*hw && p < c->a.n_pos)
+        *hw = c->a.pos[p++];
+    if (!*model && p < c->a.n_pos)
+        *model = c->a.pos[p++];
+    if (p < c->a.n_pos)
+        return cli_error(c, "%s: unexpected argument '%s'", c->cmd, c->a.pos[p]);
+    if (!*hw || !*model)
+        return cli_error(c, "%s: needs --hardware and --model (see 'fitcheck help %s')", c->cmd,
+                         c->cmd);
+    return EXIT_OK;
+}
+
 int cli_request(cli *c, const char *hw_name, const char *model_name, fc_request *r,
                 bool *auto_quant)
 {
