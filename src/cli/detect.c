@@ -236,7 +236,7 @@ static void detect_drm(detection *d, const fc_catalog *cat, bool have_nvidia)
     closedir(dp);
     qsort(names, (size_t)nn, sizeof names[0], by_name);
     for (int i = 0; i < nn; i++) {
-        char path[1400], buf[64];
+        char path[5200], buf[64]; /* room for any dir + d_name gcc can see */
         unsigned vendor = 0, device = 0;
         snprintf(path, sizeof path, "%s/%s/device/vendor", dir, names[i]);
         if (!read_line_file(path, buf, sizeof buf))
