@@ -34,6 +34,15 @@ static int list_hardware(cli *c, view *v, cJSON *items)
     double min_gb = 0;
     if (minmem && parse_double(minmem, 0, 1e6, &min_gb) != 0)
         return cli_error(c, "--min-memory takes a size in GiB, not '%s'", minmem);
+    static const char *const categories[] = { "desktop_gpu", "laptop_gpu", "workstation_gpu",
+                                              "datacenter_gpu", "apple", "unified_soc",
+                                              "edge_soc" };
+    bool known = !category;
+    for (size_t k = 0; !known && k < sizeof categories / sizeof categories[0]; k++)
+        known = strcasecmp(category, categories[k]) == 0;
+    if (!known)
+        return cli_error(c, "--category takes desktop_gpu, laptop_gpu, workstation_gpu, "
+                            "datacenter_gpu, apple, unified_soc or edge_soc, not '%s'", category);
     static const char *const spec[] = {
         "ID|id", "Name|name", "Memory GiB|memory_gb|r", "Type|memory_type",
         "Bandwidth GB/s|bandwidth_gbs|r", "FP16 TFLOPS|fp16_tflops|r", "Backend|backend",

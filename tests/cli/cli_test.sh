@@ -57,6 +57,7 @@ list)
   run 0 list hardware --vendor apple --min-memory 128 --format json
   check "filters: only apple >= 128" bash -c "grep -Eo '\"memory_gb\":[[:space:]]*[0-9.]+' '$out' | awk '{ if (\$NF < 128) bad=1; n++ } END { exit bad || n < 5 }' && ! grep -q '\"vendor\":[[:space:]]*\"nvidia' '$out'"
   run 2 list gadgets && check "unknown section" has_err "unknown section 'gadgets'"
+  run 2 list hardware --category spaceship && check "unknown category" has_err "'spaceship'"
   run 2 list hardware --min-memory lots && check "bad number" one_line_err
   run 0 show rtx4090 && check "show" has_out 'bandwidth_gbs'
   run 0 show "RTX 4090" --format json && check "show by name" json_ok entry.id kind
