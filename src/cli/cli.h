@@ -111,6 +111,11 @@ bool cli_eval(cli *c, const fc_request *tmpl, const fc_hardware *hw, int gpus,
 void verdict_sentence(char *buf, size_t n, const fc_request *r, const fc_estimate *e);
 /* "59.7 t/s (Q5_K_M)", or "-" when it does not run */
 void speed_cell_text(char *buf, size_t n, const eval_result *ev, bool native_only);
+/* The cells every per-row fit table shows: verdict ("fits*" when the Apple
+ * limit must be raised), GiB needed, decode (with a bar relative to best) and
+ * prefill tokens/s; speeds stay empty when it does not fit at all. */
+void fit_cells(view *v, cell *verdict, cell *needed, cell *decode, cell *prefill,
+               const eval_result *x, double best);
 const char *quant_label(const fc_quant *q); /* "Q4_K_M" */
 cJSON *json_entry(fc_kind kind, const void *entry); /* catalog_json.c */
 

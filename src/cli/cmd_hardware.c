@@ -92,18 +92,7 @@ int cmd_hardware(cli *c, view *v)
         cell_num(v, &row[2], x->r.model->params_b, x->r.model->params_b < 10 ? 2 : 1, NULL);
         cell_text(v, &row[3], x->r.quant->info.name);
         cell_raw(v, &row[3], x->r.quant->info.id);
-        cell_textf(v, &row[4], "%s%s", fc_verdict_name(x->e.verdict),
-                   x->e.needs_wired_limit_raise && x->e.fits ? "*" : "");
-        cell_raw(v, &row[4], fc_verdict_name(x->e.verdict));
-        cell_num(v, &row[5], x->e.gpu_needed_bytes / GIB, 1, NULL);
-        if (x->e.verdict != FC_VERDICT_NO) {
-            char b[32];
-            fmt_tps(b, sizeof b, x->e.decode_tokens_per_s);
-            cell_num(v, &row[6], x->e.decode_tokens_per_s, 1, b);
-            row[6].bar = best > 0 ? x->e.decode_tokens_per_s / best : 0;
-            fmt_tps(b, sizeof b, x->e.prefill_tokens_per_s);
-            cell_num(v, &row[7], x->e.prefill_tokens_per_s, 1, b);
-        }
+        fit_cells(v, &row[4], &row[5], &row[6], &row[7], x, best);
         cell_num(v, &row[8], (double)x->e.max_context, 0, NULL);
         cJSON_AddItemToArray(jm, json_estimate(&x->r, &x->e));
     }

@@ -24,6 +24,23 @@ void speed_cell_text(char *buf, size_t n, const eval_result *ev, bool native_onl
                                               : "");
 }
 
+void fit_cells(view *v, cell *verdict, cell *needed, cell *decode, cell *prefill,
+               const eval_result *x, double best)
+{
+    cell_textf(v, verdict, "%s%s", fc_verdict_name(x->e.verdict),
+               x->e.needs_wired_limit_raise && x->e.fits ? "*" : "");
+    cell_raw(v, verdict, fc_verdict_name(x->e.verdict));
+    cell_num(v, needed, x->e.gpu_needed_bytes / GIB, 1, NULL);
+    if (x->e.verdict == FC_VERDICT_NO)
+        return;
+    char b[32];
+    fmt_tps(b, sizeof b, x->e.decode_tokens_per_s);
+    cell_num(v, decode, x->e.decode_tokens_per_s, 1, b);
+    decode->bar = best > 0 ? x->e.decode_tokens_per_s / best : 0;
+    fmt_tps(b, sizeof b, x->e.prefill_tokens_per_s);
+    cell_num(v, prefill, x->e.prefill_tokens_per_s, 1, b);
+}
+
 /* fits first, then offload, then no; faster first within each */
 static int rank(const eval_result *a)
 {
@@ -159,21 +176,11 @@ int cmd_model(cli *c, view *v)
         cell_text(v, &row[0], x->r.hardware->info.name);
         cell_text(v, &row[1], x->r.hardware->info.id);
         cell_num(v, &row[2], x->r.hardware->memory_gb, 0, NULL);
-        cell_textf(v, &row[3], "%s%s", fc_verdict_name(x->e.verdict),
-                   x->e.needs_wired_limit_raise && x->e.fits ? "*" : "");
-        cell_raw(v, &row[3], fc_verdict_name(x->e.verdict));
         cell_text(v, &row[4], x->r.quant->info.name);
         cell_raw(v, &row[4], x->r.quant->info.id);
-        cell_num(v, &row[5], x->e.gpu_needed_bytes / GIB, 1, NULL);
-        if (x->e.verdict != FC_VERDICT_NO) {
-            char b[32];
-            fmt_tps(b, sizeof b, x->e.decode_tokens_per_s);
-            cell_num(v, &row[6], x->e.decode_tokens_per_s, 1, b);
-            row[6].bar = best > 0 ? x->e.decode_tokens_per_s / best : 0;
-            fmt_tps(b, sizeof b, x->e.prefill_tokens_per_s);
-            cell_num(v, &row[7], x->e.prefill_tokens_per_s, 1, b);
+        fit_cells(v, &row[3], &row[5], &row[6], &row[7], x, best);
+        if (x->e.verdict != FC_VERDICT_NO)
             cell_num(v, &row[8], x->e.time_to_first_token_s, 3, NULL);
-        }
         cJSON *o = json_estimate(&x->r, &x->e);
         cJSON_AddItemToArray(jd, o);
     }

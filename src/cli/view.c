@@ -57,18 +57,29 @@ char *view_strdup(view *v, const char *s)
     return d;
 }
 
+/* Make room for one more element of `elem` bytes in a growable array whose
+ * capacity doubles; returns the (possibly moved) array, or NULL with v->oom
+ * set when out of memory (the old array is left as it was). */
+static void *grow(view *v, void *items, int *cap, int count, size_t elem, int first)
+{
+    if (count < *cap)
+        return items;
+    int ncap = *cap ? *cap * 2 : first;
+    void *n = realloc(items, (size_t)ncap * elem);
+    if (!n) {
+        v->oom = true;
+        return NULL;
+    }
+    *cap = ncap;
+    return n;
+}
+
 static block *add_block(view *v, block_kind kind)
 {
-    if (v->n_blocks == v->cap_blocks) {
-        int cap = v->cap_blocks ? v->cap_blocks * 2 : 16;
-        block *nb = realloc(v->blocks, (size_t)cap * sizeof *nb);
-        if (!nb) {
-            v->oom = true;
-            return NULL;
-        }
-        v->blocks = nb;
-        v->cap_blocks = cap;
-    }
+    block *blocks = grow(v, v->blocks, &v->cap_blocks, v->n_blocks, sizeof *blocks, 16);
+    if (!blocks)
+        return NULL;
+    v->blocks = blocks;
     block *b = &v->blocks[v->n_blocks++];
     memset(b, 0, sizeof *b);
     b->kind = kind;
@@ -123,16 +134,10 @@ static kv_item *kv_new(view *v)
         }
     if (!b && !(b = view_kv(v, NULL)))
         return NULL;
-    if (b->n_items == b->cap_items) {
-        int cap = b->cap_items ? b->cap_items * 2 : 16;
-        kv_item *ni = realloc(b->items, (size_t)cap * sizeof *ni);
-        if (!ni) {
-            v->oom = true;
-            return NULL;
-        }
-        b->items = ni;
-        b->cap_items = cap;
-    }
+    kv_item *items = grow(v, b->items, &b->cap_items, b->n_items, sizeof *items, 16);
+    if (!items)
+        return NULL;
+    b->items = items;
     kv_item *it = &b->items[b->n_items++];
     memset(it, 0, sizeof *it);
     return it;
@@ -202,16 +207,10 @@ cell *table_row(view *v, block *t)
 {
     if (!t || !t->cols)
         return NULL;
-    if (t->n_rows == t->cap_rows) {
-        int cap = t->cap_rows ? t->cap_rows * 2 : 32;
-        cell *nc = realloc(t->cells, (size_t)cap * (size_t)t->n_cols * sizeof *nc);
-        if (!nc) {
-            v->oom = true;
-            return NULL;
-        }
-        t->cells = nc;
-        t->cap_rows = cap;
-    }
+    cell *cells = grow(v, t->cells, &t->cap_rows, t->n_rows, (size_t)t->n_cols * sizeof *cells, 32);
+    if (!cells)
+        return NULL;
+    t->cells = cells;
     cell *row = &t->cells[t->n_rows * t->n_cols];
     memset(row, 0, (size_t)t->n_cols * sizeof *row);
     t->n_rows++;
