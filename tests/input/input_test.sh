@@ -3,32 +3,12 @@
 # model files and --hardware local, run as a user would. Run from the repo root.
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") JSONCHECK=$2 GROUP=$3 GGUF_GEN=$4
-pass=0 fail=0
 tmp=$(mktemp -d)
 out=$tmp/out err=$tmp/err
 trap 'rm -rf "$tmp"' EXIT
 FIX=$PWD/tests/input/fixtures
+. "$(dirname "$0")/../cli_lib.sh"
 
-run() {
-  local want=$1; shift
-  "$BIN" "$@" >"$out" 2>"$err" </dev/null
-  local got=$?
-  if [ "$got" -ne "$want" ]; then
-    echo "FAIL: fitcheck $* exited $got, expected $want"; sed 's/^/  stderr: /' "$err" | head -3
-    fail=$((fail + 1)); return 1
-  fi
-  pass=$((pass + 1)); return 0
-}
-check() {
-  local what=$1; shift
-  if "$@"; then pass=$((pass + 1)); else echo "FAIL: $what"; fail=$((fail + 1)); fi
-}
-has_out() { grep -q -- "$1" "$out"; }
-has_err() { grep -q -- "$1" "$err"; }
-one_line_err() { [ "$(wc -l <"$err")" -eq 1 ] && grep -q '^fitcheck: ' "$err"; }
-empty_out() { [ ! -s "$out" ]; }
-json_ok() { "$JSONCHECK" "$@" <"$out"; }
-csv_ok() { head -1 "$out" | grep -q '^"' && [ "$(wc -l <"$out")" -ge 2 ]; }
 # json_get KEY: a top-level number or string of the last output
 json_num() { grep -Eo "\"$1\":[[:space:]]*[-0-9.e+]+" "$out" | head -1 | sed 's/.*:[[:space:]]*//'; }
 
