@@ -283,9 +283,26 @@ const char *fc_verdict_name(fc_verdict v);          /* "fits" */
 const char *fc_split_name(fc_split s);
 const char *fc_offload_name(fc_offload_mode m);
 
+#define FC_MAX_OTHERS 7 /* different devices beside `hardware` in one machine */
+
 typedef struct fc_request {
     const fc_hardware *hardware;
     int gpus;                 /* devices of that hardware, >= 1 */
+    /* Different GPUs in the same machine besides hardware x gpus
+     * (--hardware rtx4090,rtx3090): layers split in proportion to each
+     * device's free memory, as llama.cpp's default --tensor-split does.
+     * Discrete GPUs only, layer split only. */
+    const fc_hardware *others[FC_MAX_OTHERS];
+    int n_others;
+    /* Several identical machines (each: the devices above) joined by
+     * node_link (exo, llama.cpp RPC): layers split evenly across machines,
+     * one hop per boundary per token. 0 or 1 = one machine. */
+    int nodes;
+    const fc_link *node_link; /* NULL = none (required when nodes > 1) */
+    /* Streams decoded together by a continuous-batching server (vLLM,
+     * llama.cpp server -np N): one step reads the weights once for all of
+     * them; each has its own KV cache of `context` tokens. 0 or 1 = one. */
+    int users;
     const fc_model *model;
     const fc_quant *quant;
     const fc_backend *backend;
@@ -305,8 +322,13 @@ typedef struct fc_request {
     bool explain;             /* fill fc_estimate.terms (costs time; off in sweeps) */
 } fc_request;
 
-#define FC_REQUEST_INIT { NULL, 1, NULL, NULL, NULL, NULL, NULL, 0.0, 4096, 512, 128, \
-                          FC_KV_F16, FC_SPLIT_LAYER, 512, -1.0, true, 0, false }
+#define FC_REQUEST_INIT { .hardware = NULL, .gpus = 1, .others = { NULL }, .n_others = 0, \
+                          .nodes = 1, .node_link = NULL, .users = 1, .model = NULL,        \
+                          .quant = NULL, .backend = NULL, .link = NULL, .host = NULL,      \
+                          .host_ram_gb = 0.0, .context = 4096, .prompt = 512, .gen = 128,  \
+                          .kv_type = FC_KV_F16, .split = FC_SPLIT_LAYER, .ubatch = 512,    \
+                          .reserve_gb = -1.0, .allow_offload = true, .depth = 0,           \
+                          .explain = false }
 
 #define FC_MAX_TERMS 48
 
@@ -322,7 +344,8 @@ typedef struct fc_estimate {
     /* memory (bytes, whole setup unless noted) */
     double weights_bytes;       /* the model file's weights */
     double weights_gpu_bytes;   /* weights kept in GPU memory */
-    double kv_cache_bytes;      /* at the requested context */
+    double kv_cache_bytes;      /* at the requested context, all users */
+    double kv_cache_bytes_per_user;
     double kv_bytes_per_token;  /* at full length, averaged over layers */
     double state_bytes;         /* hybrid models' fixed recurrent state */
     double overhead_bytes;      /* compute buffers, logits, driver context */
@@ -342,7 +365,8 @@ typedef struct fc_estimate {
     fc_verdict verdict;
     bool fits;                  /* fits or tight */
     double headroom_bytes;      /* available - gpu_needed (may be negative) */
-    long max_context;           /* largest context that fits in GPU memory (0 = none) */
+    long max_context;           /* largest context per user that fits in GPU memory (0 = none) */
+    long max_users;             /* most users at this context that fit in GPU memory (0 = none) */
     fc_offload_mode offload_mode;
     int gpu_layers;             /* layers on the GPU(s) (llama.cpp -ngl) */
     int cpu_moe_layers;         /* layers whose experts are in RAM (--n-cpu-moe) */
@@ -350,13 +374,18 @@ typedef struct fc_estimate {
     double decode_tps_expert_offload; /* 0 = not applicable */
     /* speed */
     double active_weight_bytes; /* read per token */
-    double decode_tokens_per_s;         /* average over gen tokens after prompt */
+    int users;                          /* streams decoded together (>= 1) */
+    double decode_tokens_per_s;         /* per user: average over gen tokens after prompt */
+    double decode_tokens_per_s_total;   /* all users together: users x per user */
+    bool decode_compute_bound;          /* the batch's arithmetic, not memory, sets the step */
     double decode_tokens_per_s_start;   /* first generated token (position prompt) */
     double prefill_tokens_per_s;
     double time_to_first_token_s;
     double bandwidth_efficiency;        /* effective, after memory-class factor */
     double effective_bandwidth_gbs;     /* per device */
-    double interconnect_ms_per_token;
+    double interconnect_ms_per_token;   /* between devices and between machines */
+    int devices;                        /* GPUs in all machines */
+    int nodes;                          /* machines (>= 1) */
     /* trace (filled only when the request asks for it) */
     bool explain;               /* copied from the request: terms were filled */
     int n_terms;

@@ -542,6 +542,11 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
     double t_kv_sum = kv_sum * ((1 - cpu_kv_share) / kv_gpu_bw + cpu_kv_share / kv_cpu_bw);
     double t_total = N * (t_fixed + t_link + t_weights + t_state) + t_kv_sum;
     e->decode_tokens_per_s = t_total > 0 ? N / t_total : 0.0;
+    e->users = 1;
+    e->decode_tokens_per_s_total = e->decode_tokens_per_s;
+    e->devices = n;
+    e->nodes = 1;
+    e->kv_cache_bytes_per_user = e->kv_cache_bytes;
     double kv_at_p = fc_kv_cache_bytes(m, (long)P, r->kv_type);
     double t_start = t_fixed + t_link + t_weights + t_state +
                      kv_at_p * ((1 - cpu_kv_share) / kv_gpu_bw + cpu_kv_share / kv_cpu_bw);
