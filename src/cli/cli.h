@@ -19,7 +19,7 @@ enum {
     OPT_HELP = 1, OPT_FORMAT, OPT_CATALOG, OPT_ASCII, OPT_NO_COLOR,
     OPT_HARDWARE = 20, OPT_MODEL, OPT_QUANT, OPT_CTX, OPT_PROMPT, OPT_GEN, OPT_GPUS,
     OPT_SPLIT, OPT_LINK, OPT_KV_TYPE, OPT_HOST, OPT_RAM, OPT_BACKEND, OPT_RESERVE,
-    OPT_NO_OFFLOAD, OPT_UBATCH,
+    OPT_NO_OFFLOAD, OPT_UBATCH, OPT_USERS, OPT_NODES,
     OPT_CMD = 200
 };
 
@@ -89,6 +89,20 @@ int cli_request(cli *c, const char *hw_name, const char *model_name, fc_request 
                 bool *auto_quant);
 /* --hardware and --model, or the first two arguments in that order. */
 int cli_hardware_and_model(cli *c, const char **hw, const char **model);
+/* A machine as written on the command line: "rtx4090", "rtx4090x2", "2xrtx4090",
+ * "rtx4090,rtx3090" (different GPUs in one box, layer split by memory). */
+typedef struct setup {
+    const fc_hardware *hw;
+    int gpus;
+    const fc_hardware *others[FC_MAX_OTHERS];
+    int n_others;
+} setup;
+/* Parse `text`; `gpus` (from --gpus, 0 = not given) counts a single device
+ * written without a count. Errors are reported (one line naming the name). */
+int cli_parse_setup(cli *c, const char *text, int gpus, setup *out);
+/* "2 x NVIDIA GeForce RTX 4090 + NVIDIA GeForce RTX 3090", with "2 machines of"
+ * in front when nodes > 1 */
+void setup_label(char *buf, size_t n, const fc_request *r, bool ids);
 /* Complete a request for one hardware entry (backend, link, defaults). */
 int cli_request_for_hardware(cli *c, const fc_hardware *hw, fc_request *r);
 /* Pick the quant: an explicit one, or the best that fits, else the smallest. */

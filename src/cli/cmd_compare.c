@@ -10,35 +10,60 @@
 typedef struct side {
     const fc_hardware *hw;
     int gpus;
-    char label[160]; /* "2 x NVIDIA GeForce RTX 4090" */
+    fc_request tmpl; /* the request template with this side's devices */
+    char label[320]; /* "2 x NVIDIA GeForce RTX 4090" */
+    char id[320];    /* "rtx4090+rtx3090": column headers */
     int native, raised;
 } side;
 
-/* "rtx4090", or "rtx4090x2" for two of them */
-static int resolve_side(cli *c, const char *name, int gpus, side *s)
+/* "rtx4090", "rtx4090x2" for two of them, "rtx4090,rtx3090" for a mixed box */
+static int resolve_side(cli *c, const char *name, const fc_request *tmpl, bool gpus_given,
+                        side *s)
 {
-    fc_error err;
-    s->gpus = gpus;
-    s->hw = fc_find_hardware(c->cat, name, &err);
-    if (!s->hw) {
-        const char *x = strrchr(name, 'x');
-        long n;
-        if (x && x > name && parse_long(x + 1, 1, 1024, false, &n) == 0) {
-            char base[128];
-            snprintf(base, sizeof base, "%.*s", (int)(x - name), name);
-            fc_error err2;
-            s->hw = fc_find_hardware(c->cat, base, &err2);
-            if (s->hw)
-                s->gpus = (int)n;
-        }
-    }
-    if (!s->hw)
-        return cli_error(c, "compare: %s", err.msg);
-    if (s->gpus > 1)
-        snprintf(s->label, sizeof s->label, "%d x %s", s->gpus, s->hw->info.name);
+    setup su;
+    int rc = cli_parse_setup(c, name, gpus_given ? tmpl->gpus : 0, &su);
+    if (rc != EXIT_OK)
+        return rc;
+    s->hw = su.hw;
+    s->gpus = su.gpus;
+    s->tmpl = *tmpl;
+    s->tmpl.hardware = su.hw;
+    s->tmpl.gpus = su.gpus;
+    s->tmpl.n_others = su.n_others;
+    memcpy(s->tmpl.others, su.others, sizeof su.others);
+    if (su.n_others > 0 && tmpl->split == FC_SPLIT_TENSOR)
+        return cli_error(c, "compare: --split tensor needs identical devices; '%s' mixes GPUs",
+                         name);
+    setup_label(s->label, sizeof s->label, &s->tmpl, false);
+    if (s->tmpl.n_others > 0 || s->tmpl.nodes > 1)
+        setup_label(s->id, sizeof s->id, &s->tmpl, true);
     else
-        snprintf(s->label, sizeof s->label, "%s", s->hw->info.name);
+        snprintf(s->id, sizeof s->id, "%s", s->hw->info.id);
     return EXIT_OK;
+}
+
+/* a per-device figure summed over one side's devices, all machines; 0 when
+ * any device's figure is unknown (0) */
+static double side_total(const side *s, double (*get)(const fc_hardware *))
+{
+    double t = get(s->hw) * s->gpus;
+    bool known = get(s->hw) > 0;
+    for (int i = 0; i < s->tmpl.n_others; i++) {
+        t += get(s->tmpl.others[i]);
+        known = known && get(s->tmpl.others[i]) > 0;
+    }
+    return known ? t * (s->tmpl.nodes > 1 ? s->tmpl.nodes : 1) : 0.0;
+}
+
+static double hw_memory(const fc_hardware *h) { return h->memory_gb; }
+static double hw_tflops(const fc_hardware *h) { return h->fp16_tflops; }
+static double hw_watts(const fc_hardware *h) { return h->power_w; }
+static double hw_price(const fc_hardware *h) { return h->price_usd; }
+static double usable_gb(const fc_hardware *h)
+{
+    return h->unified_memory ? (h->gpu_usable_default_gb > 0 ? h->gpu_usable_default_gb
+                                                             : h->memory_gb * 0.75)
+                             : h->memory_gb;
 }
 
 static const char *const headline_ids[] = {
@@ -149,7 +174,8 @@ int cmd_compare(cli *c, view *v)
     side s[2];
     memset(s, 0, sizeof s);
     for (int k = 0; k < 2; k++)
-        if ((rc = resolve_side(c, c->a.pos[k], tmpl.gpus, &s[k])) != EXIT_OK)
+        if ((rc = resolve_side(c, c->a.pos[k], &tmpl, arg_value(&c->a, OPT_GPUS) != NULL,
+                               &s[k])) != EXIT_OK)
             return rc;
     /* the backend flag must suit both sides, else each uses its own default */
     size_t nm = fc_catalog_count(c->cat, FC_KIND_MODEL);
@@ -158,7 +184,7 @@ int cmd_compare(cli *c, view *v)
         return cli_error(c, "out of memory");
     for (size_t i = 0; i < nm; i++)
         for (int k = 0; k < 2; k++) {
-            cli_eval(c, &tmpl, s[k].hw, s[k].gpus, fc_catalog_model(c->cat, i), auto_quant,
+            cli_eval(c, &s[k].tmpl, s[k].hw, s[k].gpus, fc_catalog_model(c->cat, i), auto_quant,
                      &ev[2 * i + k]);
             if (ev[2 * i + k].ok && ev[2 * i + k].e.fits) {
                 s[k].native++;
@@ -211,7 +237,7 @@ int cmd_compare(cli *c, view *v)
     double mem[2], bw[2];
     for (int k = 0; k < 2; k++) {
         const fc_hardware *h = s[k].hw;
-        mem[k] = h->memory_gb * s[k].gpus;
+        mem[k] = side_total(&s[k], hw_memory);
         bw[k] = h->bandwidth_gbs;
     }
     int cap_winner = s[0].native == s[1].native ? (mem[0] >= mem[1] ? 0 : 1)
@@ -221,7 +247,7 @@ int cmd_compare(cli *c, view *v)
     char verdict[1024];
     int w = snprintf(verdict, sizeof verdict,
                      "%s runs more models: %d natively (vs %d)",
-                     s[cap_winner].hw->info.name, s[cap_winner].native, s[1 - cap_winner].native);
+                     s[cap_winner].label, s[cap_winner].native, s[1 - cap_winner].native);
     int excl = cap_winner == 0 ? only_a : only_b;
     if (excl > 0 && w > 0 && (size_t)w < sizeof verdict)
         w += snprintf(verdict + w, sizeof verdict - (size_t)w,
@@ -232,7 +258,7 @@ int cmd_compare(cli *c, view *v)
     if (both > 0 && w > 0 && (size_t)w < sizeof verdict)
         snprintf(verdict + w, sizeof verdict - (size_t)w,
                  ". %s is %.1fx as fast on the %d models both run (median decode speed).",
-                 s[speed_winner].hw->info.name, speed_ratio, both);
+                 s[speed_winner].label, speed_ratio, both);
     else if (w > 0 && (size_t)w < sizeof verdict)
         snprintf(verdict + w, sizeof verdict - (size_t)w, ".");
     view_text(v, "Quick verdict: %s", verdict);
@@ -244,24 +270,24 @@ int cmd_compare(cli *c, view *v)
     block *st = view_table(v, "Specs", 4, sspec);
     free(st->cols[1].header);
     free(st->cols[2].header);
-    st->cols[1].header = view_strdup(v, s[0].hw->info.id);
-    st->cols[2].header = view_strdup(v, s[1].hw->info.id);
+    st->cols[1].header = view_strdup(v, s[0].id);
+    st->cols[2].header = view_strdup(v, s[1].id);
     cJSON *js = cJSON_AddObjectToObject(v->json, "specs");
     const fc_hardware *A = s[0].hw, *B = s[1].hw;
-    double usable[2];
+    double usable[2], tflops[2], watts[2], price[2];
     for (int k = 0; k < 2; k++) {
-        const fc_hardware *h = s[k].hw;
-        usable[k] = (h->unified_memory ? (h->gpu_usable_default_gb > 0 ? h->gpu_usable_default_gb
-                                                                      : h->memory_gb * 0.75)
-                                       : h->memory_gb) * s[k].gpus;
+        usable[k] = side_total(&s[k], usable_gb);
+        tflops[k] = side_total(&s[k], hw_tflops);
+        watts[k] = side_total(&s[k], hw_watts);
+        price[k] = side_total(&s[k], hw_price);
     }
     spec_row rows[] = {
         { "Memory", "memory_gb", mem[0], mem[1], 0, "GiB", 1 },
         { "GPU-usable by default", "gpu_usable_gb", usable[0], usable[1], 1, "GiB", 1 },
         { "Bandwidth", "bandwidth_gbs", bw[0], bw[1], 0, "GB/s", 1 },
-        { "FP16 compute", "fp16_tflops", A->fp16_tflops * s[0].gpus, B->fp16_tflops * s[1].gpus, 1, "TFLOPS", 1 },
-        { "Power", "power_w", A->power_w * s[0].gpus, B->power_w * s[1].gpus, 0, "W", -1 },
-        { "Launch price", "price_usd", A->price_usd * s[0].gpus, B->price_usd * s[1].gpus, 0, "USD", -1 },
+        { "FP16 compute", "fp16_tflops", tflops[0], tflops[1], 1, "TFLOPS", 1 },
+        { "Power", "power_w", watts[0], watts[1], 0, "W", -1 },
+        { "Launch price", "price_usd", price[0], price[1], 0, "USD", -1 },
         { "Released", "release_year", A->release_year, B->release_year, 0, NULL, 0 },
         { "Models (native)", "models_native", s[0].native, s[1].native, 0, NULL, 1 },
     };
@@ -275,15 +301,15 @@ int cmd_compare(cli *c, view *v)
     }
 
     /* ---- headline models ---- */
-    char title[256];
+    char title[512];
     snprintf(title, sizeof title, "Estimated decode speed (prompt %ld, generate %ld, context %ld)",
              tmpl.prompt, tmpl.gen, tmpl.context);
     static const char *const hspec[] = { "Model|model_name", "A|a", "B|b", "Delta|delta_pct|r" };
     block *ht = view_table(v, title, 4, hspec);
     free(ht->cols[1].header);
     free(ht->cols[2].header);
-    ht->cols[1].header = view_strdup(v, s[0].hw->info.id);
-    ht->cols[2].header = view_strdup(v, s[1].hw->info.id);
+    ht->cols[1].header = view_strdup(v, s[0].id);
+    ht->cols[2].header = view_strdup(v, s[1].id);
     for (int h = 0; headline_ids[h]; h++) {
         size_t mi;
         if (fc_catalog_find(c->cat, FC_KIND_MODEL, headline_ids[h], &mi, NULL) != FC_OK)
@@ -311,8 +337,8 @@ int cmd_compare(cli *c, view *v)
     at->primary = true;
     free(at->cols[3].header);
     free(at->cols[4].header);
-    at->cols[3].header = view_strdup(v, s[0].hw->info.id);
-    at->cols[4].header = view_strdup(v, s[1].hw->info.id);
+    at->cols[3].header = view_strdup(v, s[0].id);
+    at->cols[4].header = view_strdup(v, s[1].id);
     cJSON *jm = cJSON_AddArrayToObject(v->json, "models");
     cJSON *ja = cJSON_AddArrayToObject(v->json, "only_a");
     cJSON *jb = cJSON_AddArrayToObject(v->json, "only_b");
@@ -386,8 +412,8 @@ int cmd_compare(cli *c, view *v)
     block *bt = view_table(v, title, 4, bspec);
     free(bt->cols[1].header);
     free(bt->cols[2].header);
-    bt->cols[1].header = view_strdup(v, s[0].hw->info.id);
-    bt->cols[2].header = view_strdup(v, s[1].hw->info.id);
+    bt->cols[1].header = view_strdup(v, s[0].id);
+    bt->cols[2].header = view_strdup(v, s[1].id);
     for (size_t i = 0; i < nm; i++) {
         const eval_result *ea = &ev[2 * i], *eb = &ev[2 * i + 1];
         if (!(ea->ok && ea->e.fits && eb->ok && eb->e.fits))

@@ -5,18 +5,26 @@
 
 #define GIB 1073741824.0
 
-/* "Llama 3.1 8B · Q4_K_M on 2 x NVIDIA GeForce RTX 4090 (tensor split, pcie4)" */
+/* "Llama 3.1 8B · Q4_K_M on 2 x NVIDIA GeForce RTX 4090 (tensor split over pcie4)" */
 static void setup_title(char *buf, size_t n, const fc_request *r, bool unicode)
 {
-    char gpus[64] = "";
-    if (r->gpus > 1)
-        snprintf(gpus, sizeof gpus, "%d x ", r->gpus);
+    char who[320];
+    setup_label(who, sizeof who, r, false);
     char split[96] = "";
-    if (r->gpus > 1)
-        snprintf(split, sizeof split, " (%s split over %s)", fc_split_name(r->split),
-                 r->link ? r->link->info.id : "-");
+    int k = 0;
+    if (r->gpus + r->n_others > 1)
+        k = snprintf(split, sizeof split, " (%s split over %s", fc_split_name(r->split),
+                     r->link ? r->link->info.id : "-");
+    if (r->nodes > 1 && k >= 0 && (size_t)k < sizeof split)
+        k += snprintf(split + k, sizeof split - (size_t)k, "%s%s between machines",
+                      k ? "; " : " (", r->node_link ? r->node_link->info.id : "-");
+    if (k > 0 && (size_t)k < sizeof split - 1)
+        snprintf(split + k, sizeof split - (size_t)k, ")");
+    char users[48] = "";
+    if (r->users > 1)
+        snprintf(users, sizeof users, ", %d users", r->users);
     snprintf(buf, n, "%s %s %s on %s%s%s", r->model->info.name, unicode ? "\u00b7" : "-",
-             quant_label(r->quant), gpus, r->hardware->info.name, split);
+             quant_label(r->quant), who, split, users);
 }
 
 void verdict_sentence(char *buf, size_t n, const fc_request *r, const fc_estimate *e);
@@ -167,8 +175,15 @@ int cmd_estimate(cli *c, view *v)
                  (e.weights_bytes - e.weights_gpu_bytes) / GIB);
         kv_add_num(v, "weights on GPU", "weights_gpu_gib", e.weights_gpu_bytes / GIB, 2, "GiB", buf);
     }
-    snprintf(buf, sizeof buf, "%ld tokens, %s%s", r.context, fc_kv_type_name(r.kv_type),
-             r.model->mla_kv_lora_rank ? ", MLA latent" : r.model->swa_window ? ", sliding window capped" : "");
+    if (e.users > 1)
+        snprintf(buf, sizeof buf, "%d users x %.2f GiB (%ld tokens each, %s%s)", e.users,
+                 e.kv_cache_bytes_per_user / GIB, r.context, fc_kv_type_name(r.kv_type),
+                 r.model->mla_kv_lora_rank ? ", MLA latent"
+                 : r.model->swa_window     ? ", sliding window capped" : "");
+    else
+        snprintf(buf, sizeof buf, "%ld tokens, %s%s", r.context, fc_kv_type_name(r.kv_type),
+                 r.model->mla_kv_lora_rank ? ", MLA latent"
+                 : r.model->swa_window     ? ", sliding window capped" : "");
     kv_add_num(v, "KV cache", "kv_cache_gib", e.kv_cache_bytes / GIB, 2, "GiB", buf);
     if (e.state_bytes > 0)
         kv_add_num(v, "recurrent state", "state_gib", e.state_bytes / GIB, 3, "GiB",
@@ -178,7 +193,11 @@ int cmd_estimate(cli *c, view *v)
     kv_add_num(v, "needed on GPU", "gpu_needed_gib", e.gpu_needed_bytes / GIB, 2, "GiB", NULL);
     if (r.hardware->unified_memory) {
         snprintf(buf, sizeof buf, "default GPU limit of %.4g GiB; at most %.1f GiB once raised",
-                 r.hardware->memory_gb * r.gpus, e.wired_limit_max_bytes / GIB);
+                 e.wired_limit_default_bytes / GIB, e.wired_limit_max_bytes / GIB);
+        kv_add_num(v, "available", "available_gib", e.available_bytes / GIB, 2, "GiB", buf);
+    } else if (e.devices > 1 && (r.n_others > 0 || r.nodes > 1)) {
+        snprintf(buf, sizeof buf, "%d devices, %.4g GiB in all, %.2g GiB kept back", e.devices,
+                 e.device_bytes / GIB, e.reserve_bytes / GIB);
         kv_add_num(v, "available", "available_gib", e.available_bytes / GIB, 2, "GiB", buf);
     } else {
         snprintf(buf, sizeof buf, "%d x %.4g GiB, %.2g GiB kept back", r.gpus,
@@ -201,6 +220,11 @@ int cmd_estimate(cli *c, view *v)
         b->items[b->n_items - 1].value.kind = CELL_NUMBER;
     }
 
+    if (e.users > 1 || r.users > 1) {
+        snprintf(buf, sizeof buf, "at %ld tokens each, in GPU memory", r.context);
+        kv_add_num(v, "most users", "max_users", (double)e.max_users, 0, NULL, buf);
+    }
+
     view_kv(v, e.verdict == FC_VERDICT_NO ? "Speed (hypothetical: it does not fit)" : "Speed");
     if (r.prompt > 0) {
         snprintf(buf, sizeof buf, "%ld-token prompt (llama-bench -p %ld)", r.prompt, r.prompt);
@@ -209,7 +233,17 @@ int cmd_estimate(cli *c, view *v)
                    "s", NULL);
     }
     snprintf(buf, sizeof buf, "%ld tokens after the prompt (llama-bench -n %ld)", r.gen, r.gen);
-    kv_add_num(v, "decode", "decode_tokens_per_s", e.decode_tokens_per_s, 1, "tok/s", buf);
+    if (e.users > 1) {
+        kv_add_num(v, "decode, per user", "decode_tokens_per_s", e.decode_tokens_per_s, 1,
+                   "tok/s", buf);
+        snprintf(buf, sizeof buf, "%d users; continuous batching (vLLM, llama.cpp server -np "
+                                  "%d): one step reads the weights once for all%s",
+                 e.users, e.users, e.decode_compute_bound ? "; compute-bound" : "");
+        kv_add_num(v, "decode, all users", "decode_tokens_per_s_total",
+                   e.decode_tokens_per_s_total, 1, "tok/s", buf);
+    } else {
+        kv_add_num(v, "decode", "decode_tokens_per_s", e.decode_tokens_per_s, 1, "tok/s", buf);
+    }
     if (e.decode_tps_layer_offload > 0 && e.decode_tps_expert_offload > 0) {
         kv_add_num(v, "  with layer offload", "decode_layer_offload_tokens_per_s",
                    e.decode_tps_layer_offload, 1, "tok/s", NULL);
@@ -220,6 +254,13 @@ int cmd_estimate(cli *c, view *v)
              r.hardware->bandwidth_gbs, r.backend->info.id);
     kv_add_num(v, "effective bandwidth", "effective_bandwidth_gbs", e.effective_bandwidth_gbs, 0,
                "GB/s", buf);
+    if (e.interconnect_ms_per_token > 0) {
+        snprintf(buf, sizeof buf, "%s%s%s", e.devices > e.nodes ? "between devices" : "",
+                 e.devices > e.nodes && e.nodes > 1 ? " and " : "",
+                 e.nodes > 1 ? "between machines" : "");
+        kv_add_num(v, "interconnect per token", "interconnect_ms_per_token",
+                   e.interconnect_ms_per_token, 3, "ms", buf);
+    }
     view_text(v, "Measure it: %s", bench);
     if (explain) {
         view_kv(v, "How each figure was computed");

@@ -31,9 +31,16 @@ const opt_spec request_opts[] = {
     { "ctx", 'c', OPT_CTX, "TOKENS", "context to allocate (8192, 32k; default max(4096, prompt + gen))" },
     { "prompt", 'p', OPT_PROMPT, "TOKENS", "prompt length for prefill, as llama-bench -p (default 512)" },
     { "gen", 'n', OPT_GEN, "TOKENS", "tokens generated after the prompt, as llama-bench -n (default 128)" },
-    { "gpus", 'g', OPT_GPUS, "N", "number of identical devices (default 1)" },
+    { "gpus", 'g', OPT_GPUS, "N", "number of identical devices (default 1); different GPUs in one "
+      "machine are listed instead: --hardware rtx4090,rtx3090 (layers split by free memory)" },
+    { "users", 'u', OPT_USERS, "N", "concurrent users decoded together by a continuous-batching "
+      "server (vLLM, llama.cpp server -np N); --ctx is each user's context (default 1)" },
+    { "nodes", 0, OPT_NODES, "N", "identical machines joined by --link (exo, llama.cpp RPC): "
+      "memory pools, layers split across machines, one hop per token per boundary (default 1)" },
     { "split", 0, OPT_SPLIT, "MODE", "multi-GPU split: layer (llama.cpp default) or tensor" },
-    { "link", 0, OPT_LINK, "LINK", "interconnect between devices (pcie4, nvlink4, tb5, ...; default by device)" },
+    { "link", 0, OPT_LINK, "LINK", "interconnect between devices (pcie4, nvlink4, ...; default by "
+      "device); with --nodes, between machines (tb5, 10gbe, ...; default tb5 for Macs from 2024, "
+      "tb4 for older ones, 10gbe otherwise)" },
     { "kv-type", 0, OPT_KV_TYPE, "T", "KV cache type: f16 (default), q8_0, q4_0" },
     { "host", 0, OPT_HOST, "PROFILE", "system RAM profile for offload (default ddr5-5600-2ch)" },
     { "ram", 0, OPT_RAM, "GB", "system RAM size in GiB (default: the host profile's)" },

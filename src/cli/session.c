@@ -45,6 +45,7 @@ int cli_load_catalog(cli *c)
 }
 
 static int request_for_hardware(cli *c, const fc_hardware *hw, fc_request *r, bool quiet);
+static const fc_link *default_node_link(const fc_catalog *cat, const fc_hardware *hw);
 
 static bool hw_runs(const fc_hardware *hw, const char *backend)
 {
@@ -88,15 +89,167 @@ static int request_for_hardware(cli *c, const fc_hardware *hw, fc_request *r, bo
         return quiet ? EXIT_ERROR : cli_error(c, "quant %s is a %s format; the %s backend runs %s quants",
                          r->quant->info.id, r->quant->format, r->backend->info.id,
                          r->backend->quant_format);
+    /* different GPUs in one machine must run the same backend */
+    for (int i = 0; i < r->n_others; i++)
+        if (!hw_runs(r->others[i], r->backend->info.id))
+            return quiet ? EXIT_ERROR
+                         : cli_error(c, "%s does not run the %s backend that %s uses; pick one "
+                                        "both run with --backend (vulkan runs on most GPUs)",
+                                     r->others[i]->info.id, r->backend->info.id, hw->info.id);
     const char *lname = arg_value(&c->a, OPT_LINK);
+    const fc_link *named = NULL;
     if (lname) {
-        r->link = fc_find_link(c->cat, lname, &err);
-        if (!r->link)
+        named = fc_find_link(c->cat, lname, &err);
+        if (!named)
             return quiet ? EXIT_ERROR : cli_error(c, "--link: %s", err.msg);
-    } else {
+    }
+    if (r->nodes > 1) {
+        /* --link names the link between machines; inside one, the default */
         r->link = fc_default_link(c->cat, hw);
+        r->node_link = named ? named : default_node_link(c->cat, hw);
+        if (!r->node_link)
+            return quiet ? EXIT_ERROR : cli_error(c, "--nodes: no link between machines "
+                                                     "in the catalog; give one with --link");
+    } else {
+        r->link = named ? named : fc_default_link(c->cat, hw);
+        r->node_link = NULL;
     }
     return EXIT_OK;
+}
+
+/* Machines joined without a switch: Thunderbolt 5 on Macs from 2024 (M4
+ * Pro/Max, M3 Ultra), Thunderbolt 4 on older Macs, 10 GbE otherwise. */
+static const fc_link *default_node_link(const fc_catalog *cat, const fc_hardware *hw)
+{
+    const char *id = "10gbe";
+    if (hw->vendor && strcmp(hw->vendor, "apple") == 0)
+        id = hw->release_year >= 2024 ? "tb5" : "tb4";
+    return fc_find_link(cat, id, NULL);
+}
+
+/* "rtx4090", "rtx4090x2", "2xrtx4090", "2*rtx4090": one item of a setup */
+static const fc_hardware *setup_item(cli *c, const char *item, long *count, fc_error *err)
+{
+    *count = 0;
+    const fc_hardware *h = fc_find_hardware(c->cat, item, err);
+    if (h)
+        return h;
+    char base[128];
+    const char *x = strrchr(item, 'x');
+    const char *star = strrchr(item, '*');
+    if (star && star > x)
+        x = star;
+    long n;
+    fc_error ignore;
+    /* a count after the name */
+    if (x && x > item && parse_long(x + 1, 1, 1024, false, &n) == 0) {
+        snprintf(base, sizeof base, "%.*s", (int)(x - item), item);
+        if ((h = fc_find_hardware(c->cat, base, &ignore))) {
+            *count = n;
+            return h;
+        }
+    }
+    /* a count before it */
+    const char *p = item;
+    while (isdigit((unsigned char)*p))
+        p++;
+    if (p > item && (*p == 'x' || *p == 'X' || *p == '*') && p[1]) {
+        snprintf(base, sizeof base, "%.*s", (int)(p - item), item);
+        if (parse_long(base, 1, 1024, false, &n) == 0 &&
+            (h = fc_find_hardware(c->cat, p + 1, &ignore))) {
+            *count = n;
+            return h;
+        }
+    }
+    return NULL;
+}
+
+int cli_parse_setup(cli *c, const char *text, int gpus, setup *out)
+{
+    memset(out, 0, sizeof *out);
+    fc_error err;
+    if (!text[strspn(text, " ,+")] && !fc_find_hardware(c->cat, text, &err))
+        return cli_error(c, "%s", err.msg); /* the catalog's message for an empty name */
+    char buf[512];
+    if (strlen(text) >= sizeof buf)
+        return cli_error(c, "hardware list too long: '%.40s...'", text);
+    snprintf(buf, sizeof buf, "%s", text);
+    int items = 0;
+    bool counted = false;
+    for (char *save = NULL, *it = strtok_r(buf, ",+", &save); it;
+         it = strtok_r(NULL, ",+", &save)) {
+        while (*it == ' ')
+            it++;
+        size_t l = strlen(it);
+        while (l > 0 && it[l - 1] == ' ')
+            it[--l] = 0;
+        if (!*it)
+            continue;
+        long count;
+        const fc_hardware *h = setup_item(c, it, &count, &err);
+        if (!h)
+            return cli_error(c, "%s", err.msg);
+        if (count > 0)
+            counted = true;
+        if (count == 0)
+            count = 1;
+        items++;
+        if (!out->hw) {
+            out->hw = h;
+            out->gpus = (int)count;
+            continue;
+        }
+        for (long k = 0; k < count; k++) {
+            if (h == out->hw && out->n_others == 0) {
+                if (out->gpus >= 1024)
+                    return cli_error(c, "'%s': at most 1024 devices", text);
+                out->gpus++;
+            } else if (out->n_others < FC_MAX_OTHERS) {
+                out->others[out->n_others++] = h;
+            } else {
+                return cli_error(c, "'%s': at most %d devices besides the first kind in one "
+                                    "machine", text, FC_MAX_OTHERS);
+            }
+        }
+    }
+    if (!out->hw)
+        return cli_error(c, "no hardware named in '%s'", text);
+    if (gpus > 0) {
+        if (items > 1 || counted) {
+            if (items == 1 && gpus == out->gpus)
+                return EXIT_OK;
+            return cli_error(c, "--gpus %d and '%s' both give a device count; use one", gpus,
+                             text);
+        }
+        out->gpus = gpus;
+    }
+    for (int i = 0; i < out->n_others; i++)
+        if (out->others[i]->unified_memory || out->hw->unified_memory)
+            return cli_error(c, "'%s': %s and %s cannot share one machine (join machines "
+                                "with --nodes N --link tb5)",
+                             text, out->hw->info.id, out->others[i]->info.id);
+    return EXIT_OK;
+}
+
+void setup_label(char *buf, size_t n, const fc_request *r, bool ids)
+{
+    size_t w = 0;
+    int k;
+#define NAME(h) ((ids) ? (h)->info.id : (h)->info.name)
+    if (r->nodes > 1) {
+        k = snprintf(buf, n, "%d machines of ", r->nodes);
+        w = k > 0 ? (size_t)k : 0;
+    }
+    if (w < n) {
+        k = r->gpus > 1 ? snprintf(buf + w, n - w, "%d x %s", r->gpus, NAME(r->hardware))
+                        : snprintf(buf + w, n - w, "%s", NAME(r->hardware));
+        w += k > 0 ? (size_t)k : 0;
+    }
+    for (int i = 0; i < r->n_others && w < n; i++) {
+        k = snprintf(buf + w, n - w, " + %s", NAME(r->others[i]));
+        w += k > 0 ? (size_t)k : 0;
+    }
+#undef NAME
 }
 
 int cli_hardware_and_model(cli *c, const char **hw, const char **model)
@@ -174,6 +327,16 @@ int cli_request(cli *c, const char *hw_name, const char *model_name, fc_request 
             return cli_error(c, "--gpus takes a number between 1 and 1024, not '%s'", s);
         r->gpus = (int)v;
     }
+    if ((s = arg_value(&c->a, OPT_USERS))) {
+        if (parse_long(s, 1, 65536, false, &v) != 0)
+            return cli_error(c, "--users takes a number between 1 and 65536, not '%s'", s);
+        r->users = (int)v;
+    }
+    if ((s = arg_value(&c->a, OPT_NODES))) {
+        if (parse_long(s, 1, 1024, false, &v) != 0)
+            return cli_error(c, "--nodes takes a number of machines between 1 and 1024, not '%s'", s);
+        r->nodes = (int)v;
+    }
     if ((s = arg_value(&c->a, OPT_SPLIT))) {
         if (strcmp(s, "layer") == 0)
             r->split = FC_SPLIT_LAYER;
@@ -219,10 +382,17 @@ int cli_request(cli *c, const char *hw_name, const char *model_name, fc_request 
         return cli_request_for_hardware(c, hw, r);
     }
     if (hw_name) {
-        const fc_hardware *hw = fc_find_hardware(c->cat, hw_name, &err);
-        if (!hw)
-            return cli_error(c, "%s", err.msg);
-        return cli_request_for_hardware(c, hw, r);
+        setup su;
+        int rc = cli_parse_setup(c, hw_name, arg_value(&c->a, OPT_GPUS) ? r->gpus : 0, &su);
+        if (rc != EXIT_OK)
+            return rc;
+        r->gpus = su.gpus;
+        r->n_others = su.n_others;
+        memcpy(r->others, su.others, sizeof r->others);
+        if (r->n_others > 0 && r->split == FC_SPLIT_TENSOR)
+            return cli_error(c, "--split tensor needs identical devices; '%s' mixes GPUs, which "
+                                "split by layers", hw_name);
+        return cli_request_for_hardware(c, su.hw, r);
     }
     return EXIT_OK;
 }
@@ -293,6 +463,14 @@ cJSON *json_estimate(const fc_request *r, const fc_estimate *e)
     json_str(hw, "id", r->hardware->info.id);
     json_str(hw, "name", r->hardware->info.name);
     cJSON_AddNumberToObject(hw, "count", r->gpus);
+    if (r->n_others > 0) {
+        cJSON *others = cJSON_AddArrayToObject(hw, "others");
+        for (int i = 0; i < r->n_others; i++)
+            cJSON_AddItemToArray(others, cJSON_CreateString(r->others[i]->info.id));
+    }
+    cJSON_AddNumberToObject(hw, "devices_per_machine", r->gpus + r->n_others);
+    cJSON_AddNumberToObject(hw, "machines", e->nodes > 1 ? e->nodes : 1);
+    json_str(hw, "machine_link", e->nodes > 1 && r->node_link ? r->node_link->info.id : NULL);
     cJSON *m = cJSON_AddObjectToObject(o, "model");
     json_str(m, "id", r->model->info.id);
     json_str(m, "name", r->model->info.name);
@@ -302,8 +480,10 @@ cJSON *json_estimate(const fc_request *r, const fc_estimate *e)
     json_num(o, "bits_per_weight", r->quant ? r->quant->bpw : 0, 4);
     json_str(o, "backend", r->backend->info.id);
     json_str(o, "kv_type", fc_kv_type_name(r->kv_type));
-    json_str(o, "split", r->gpus > 1 ? fc_split_name(r->split) : NULL);
-    json_str(o, "link", r->gpus > 1 && r->link ? r->link->info.id : NULL);
+    int per_machine = r->gpus + r->n_others;
+    json_str(o, "split", per_machine > 1 ? fc_split_name(r->split) : NULL);
+    json_str(o, "link", per_machine > 1 && r->link ? r->link->info.id : NULL);
+    cJSON_AddNumberToObject(o, "users", e->users > 1 ? e->users : 1);
     cJSON_AddNumberToObject(o, "context", (double)r->context);
     cJSON_AddNumberToObject(o, "prompt_tokens", (double)r->prompt);
     cJSON_AddNumberToObject(o, "gen_tokens", (double)r->gen);
@@ -313,6 +493,7 @@ cJSON *json_estimate(const fc_request *r, const fc_estimate *e)
     json_num(mem, "weights_bytes", e->weights_bytes, 0);
     json_num(mem, "weights_gpu_bytes", e->weights_gpu_bytes, 0);
     json_num(mem, "kv_cache_bytes", e->kv_cache_bytes, 0);
+    json_num(mem, "kv_cache_bytes_per_user", e->kv_cache_bytes_per_user, 0);
     json_num(mem, "state_bytes", e->state_bytes, 0);
     json_num(mem, "overhead_bytes", e->overhead_bytes, 0);
     json_num(mem, "total_bytes", e->total_bytes, 0);
@@ -343,6 +524,10 @@ cJSON *json_estimate(const fc_request *r, const fc_estimate *e)
     json_num(o, "prefill_tokens_per_s", e->prefill_tokens_per_s, 2);
     json_num(o, "decode_tokens_per_s", e->decode_tokens_per_s, 2);
     json_num(o, "decode_tokens_per_s_start", e->decode_tokens_per_s_start, 2);
+    json_num(o, "decode_tokens_per_s_total", e->decode_tokens_per_s_total, 2);
+    cJSON_AddBoolToObject(o, "decode_compute_bound", e->decode_compute_bound);
+    cJSON_AddNumberToObject(o, "max_users", (double)e->max_users);
+    json_num(o, "interconnect_ms_per_token", e->interconnect_ms_per_token, 4);
     json_num(o, "time_to_first_token_s", e->time_to_first_token_s, 4);
     cJSON_AddNumberToObject(o, "max_context", (double)e->max_context);
     json_num(o, "bandwidth_efficiency", e->bandwidth_efficiency, 4);
