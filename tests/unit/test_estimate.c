@@ -30,6 +30,9 @@ static const char fixture[] =
     "{\"id\":\"dc24fast\",\"name\":\"DC 24 fast\",\"vendor\":\"nvidia\",\"category\":\"datacenter_gpu\","
     "\"memory_gb\":24,\"memory_type\":\"GDDR6\",\"bandwidth_gbs\":2000,\"fp16_tflops\":100,"
     "\"backend\":\"test\",\"release_year\":2024,\"source\":\"t\"},"
+    "{\"id\":\"dc8\",\"name\":\"DC 8\",\"vendor\":\"nvidia\",\"category\":\"datacenter_gpu\","
+    "\"memory_gb\":8,\"memory_type\":\"GDDR6\",\"bandwidth_gbs\":500,\"fp16_tflops\":50,"
+    "\"backend\":\"test\",\"release_year\":2024,\"source\":\"t\"},"
     "{\"id\":\"desk24\",\"name\":\"Desk 24\",\"vendor\":\"nvidia\",\"category\":\"desktop_gpu\","
     "\"memory_gb\":24,\"memory_type\":\"GDDR6X\",\"bandwidth_gbs\":1000,\"fp16_tflops\":100,"
     "\"backend\":\"test\",\"release_year\":2024,\"source\":\"t\"},"
@@ -208,7 +211,7 @@ static void verdicts_fits_offload_no(void **state)
     /* Llama 8B F16 on a 24 GiB datacenter card (nothing kept back), ctx 4096:
      * GPU weights = 16.0605e9 - input embedding 525,336,576 x 0.99996747 x 2
      * bytes = 15.0099e9; KV 0.537e9; compute buffer 512 x 4 x (128256 + 8192 +
-     * 28672) = 337,969,152; total 15.885e9 B = 14.79 GiB < 24: fits */
+     * 28672) = 338,165,760; total 15.885e9 B = 14.79 GiB < 24: fits */
     fc_request r = req("dc24", "llama8b", "f16");
     fc_estimate e = run(&r);
     double embed = 525336576.0 * (8.03e9 / 8030261248.0) * 16.0005 / 8;
@@ -327,6 +330,163 @@ static void moe_reads_only_active_experts(void **state)
     assert_float_equal(e.active_weight_bytes / e.weights_bytes, 12.7489 / 46.7028, 0.001);
 }
 
+static void users_share_one_pass_over_the_weights(void **state)
+{
+    (void)state;
+    /* Llama 8B Q4_K_M on dc24 (1000 GB/s x 0.5, 100 TFLOPS x 0.5, no fixed
+     * costs), prompt 0, one token. Active params 7,504,924,672 x 8.03e9 /
+     * 8,030,261,248 = 7.50468e9; bytes per step 7.50468e9 x 4.8944 / 8 =
+     * 4.59146e9 -> 9.1829 ms: 108.90 tok/s for one user. */
+    fc_request r = req("dc24", "llama8b", "q4_k_m");
+    r.prompt = 0;
+    r.gen = 1;
+    const double active = r.model->active_params_b * 1e9;
+    const double bytes = active * 4.8944 / 8;
+    assert_float_equal(active, 7.50468e9, 1e5);
+    fc_estimate one = run(&r);
+    assert_float_equal(one.decode_tokens_per_s, 500e9 / bytes, 0.01);
+    assert_float_equal(one.decode_tokens_per_s, 108.90, 0.01);
+    /* 4 users: the same 4.59e9 bytes serve all four (the batch's arithmetic,
+     * 2 x 7.50468e9 x 4 / (100e12 x 0.5) = 1.2007 ms, hides under the 9.18 ms
+     * of memory time): each user still gets 108.90 tok/s, 435.6 together. KV
+     * is per user: 4 x 131,072 B x 4096 tokens = 2,147,483,648 B. */
+    r.users = 4;
+    fc_estimate four = run(&r);
+    assert_int_equal(four.users, 4);
+    assert_float_equal(four.decode_tokens_per_s, 108.90, 0.01);
+    assert_float_equal(four.decode_tokens_per_s_total, 4 * 500e9 / bytes, 0.05);
+    assert_false(four.decode_compute_bound);
+    assert_float_equal(four.kv_cache_bytes_per_user, 131072.0 * 4096, 0);
+    assert_float_equal(four.kv_cache_bytes, 2147483648.0, 0);
+    assert_float_equal(four.gpu_needed_bytes - one.gpu_needed_bytes, 3 * 131072.0 * 4096, 1);
+    /* 32 users: arithmetic 2 x 7.50468e9 x 32 / 5e13 = 9.6060 ms > 9.1829 ms
+     * of memory time: compute-bound, 1 / 9.6060 ms = 104.10 tok/s per user,
+     * 3331.3 together */
+    r.users = 32;
+    fc_estimate many = run(&r);
+    assert_true(many.decode_compute_bound);
+    assert_float_equal(many.decode_tokens_per_s, 5e13 / (2 * active * 32), 0.01);
+    assert_float_equal(many.decode_tokens_per_s, 104.10, 0.01);
+    assert_float_equal(many.decode_tokens_per_s_total, 3331.3, 0.1);
+    /* each user reads its own KV: 2 users after a 1000-token prompt read
+     * 2 x 131,072 x 1000 = 262,144,000 B of KV on top of the weights */
+    r.users = 2;
+    r.prompt = 1000;
+    fc_estimate kv = run(&r);
+    assert_float_equal(kv.decode_tokens_per_s, 500e9 / (bytes + 2 * 131072.0 * 1000), 0.01);
+    /* most users at 4096 tokens each: (24 GiB - GPU weights - compute
+     * buffer) / 536,870,912 B. GPU weights = 4.9128e9 - input embedding
+     * 525,336,576 x 0.99996747 x 4.8944 / 8 = 4.5914e9; buffer 338,165,760:
+     * (25,769,803,776 - 4.5914e9 - 0.3382e9) / 536,870,912 = 38.8 -> 38 */
+    assert_int_equal(kv.max_users, 38);
+    r.users = 38;
+    assert_true(run(&r).fits);
+    r.users = 39;
+    assert_false(run(&r).fits);
+}
+
+static void moe_batch_touches_more_experts(void **state)
+{
+    (void)state;
+    /* Mixtral Q4_K_M (28.57e9 B) on two dc24 (48 GiB, layer split: 500 GB/s
+     * per byte of a layer; one hop of 10 us + 2 x 4096 B x users / 10 GB/s).
+     * Each user's token picks 2 of 8 experts per layer. Two users touch
+     * 1 - (1 - 2/8)^2 = 0.4375 of them, not 0.25: the step reads 0.1875 x all
+     * routed-expert weights more. Routed experts: 32 layers x 8 x 176,160,768
+     * = 45,097,156,608 params, x 46.70e9 / 46,702,792,704 (catalog scale)
+     * x 4.8944 / 8 = 27.59e9 bytes. */
+    fc_request r = req("dc24", "mixtral", "q4_k_m");
+    r.gpus = 2;
+    r.prompt = 0;
+    r.gen = 1;
+    fc_estimate one = run(&r);
+    assert_true(one.fits);
+    assert_float_equal(1.0 / one.decode_tokens_per_s,
+                       one.active_weight_bytes / 500e9 + 10e-6 + 8192 / 10e9, 1e-7);
+    r.users = 2;
+    fc_estimate two = run(&r);
+    double experts = 45097156608.0 * (46.70e9 / 46702792704.0) * 4.8944 / 8;
+    assert_float_equal(experts / 1e9, 27.59, 0.01);
+    double step = one.active_weight_bytes + 0.1875 * experts;
+    /* 7.80e9 -> 12.97e9 bytes per step */
+    assert_float_equal(step / 1e9, 12.97, 0.01);
+    assert_float_equal(1.0 / two.decode_tokens_per_s, step / 500e9 + 10e-6 + 2 * 8192 / 10e9,
+                       1e-7);
+    /* 64 users touch 1 - 0.75^64 = all but 1e-8 of the experts: the step
+     * reads the whole model but the input embedding, 28.49e9 B (57.0 ms; the
+     * arithmetic 2 x 12.75e9 x 64 / (100 TFLOPS x 0.5) = 32.6 ms hides under
+     * it) -- never more */
+    r.users = 64;
+    r.context = 512;
+    fc_estimate all = run(&r);
+    assert_true(all.fits);
+    assert_false(all.decode_compute_bound);
+    step = one.active_weight_bytes + (1 - pow(0.75, 64) - 0.25) * experts;
+    assert_float_equal(step / 1e9, 28.49, 0.01);
+    assert_float_equal(1.0 / all.decode_tokens_per_s, step / 500e9 + 10e-6 + 64 * 8192 / 10e9,
+                       1e-7);
+}
+
+static void different_gpus_split_layers_by_free_memory(void **state)
+{
+    (void)state;
+    /* dc24 (24 GiB, 1000 GB/s) + dc8 (8 GiB, 500 GB/s) in one machine, no
+     * memory kept back, no driver context in the test backend; each holds
+     * a compute buffer of 512 x 4 x (128256 + 8192 + 28672) = 338,165,760 B.
+     * Free memory 25,431,638,016 : 8,251,768,832 -> shares 0.75502 : 0.24498.
+     * Per byte of a layer: 0.75502 / 500e9 + 0.24498 / 250e9 -> 401.61 GB/s. */
+    fc_request r = req("dc24", "llama8b", "q4_k_m");
+    r.prompt = 0;
+    r.gen = 1;
+    r.others[0] = fc_find_hardware(cat, "dc8", NULL);
+    r.n_others = 1;
+    fc_estimate e = run(&r);
+    assert_int_equal(e.devices, 2);
+    assert_float_equal(e.available_bytes, 32 * GIB, 1);
+    assert_float_equal(e.overhead_bytes, 2 * 338165760.0, 1);
+    assert_float_equal(e.effective_bandwidth_gbs, 401.61, 0.01);
+    /* one hop between the two: 10 us + 8,192 B / 10 GB/s = 10.8192 us */
+    double bytes = r.model->active_params_b * 1e9 * 4.8944 / 8;
+    assert_float_equal(1.0 / e.decode_tokens_per_s, bytes / 401.61e9 + 10.8192e-6, 1e-7);
+    /* Mixtral Q4_K_M (28.57e9 B) does not fit 24 GiB alone, but fits 32 */
+    r.model = fc_find_model(cat, "mixtral", NULL);
+    assert_true(run(&r).fits);
+    /* unified memory does not mix, nor does tensor split */
+    fc_estimate x;
+    fc_error err;
+    r.others[0] = fc_find_hardware(cat, "mac48", NULL);
+    assert_int_equal(fc_estimate_run(&r, &x, &err), FC_ERR_RANGE);
+    r.others[0] = fc_find_hardware(cat, "dc8", NULL);
+    r.split = FC_SPLIT_TENSOR;
+    r.gpus = 2;
+    assert_int_equal(fc_estimate_run(&r, &x, &err), FC_ERR_RANGE);
+}
+
+static void machines_pool_memory_and_add_hops(void **state)
+{
+    (void)state;
+    /* Mixtral Q8_0 (46.70e9 x 8.5 / 8 = 49.62e9 B = 46.2 GiB) is beyond one
+     * Mac 48 (42 GiB at most); two of them have 2 x 36 GiB by default */
+    fc_request r = req("mac48", "mixtral", "q8_0");
+    r.prompt = 0;
+    r.gen = 1;
+    assert_int_equal(run(&r).verdict, FC_VERDICT_NO);
+    r.nodes = 2;
+    fc_estimate x;
+    fc_error err;
+    assert_int_equal(fc_estimate_run(&r, &x, &err), FC_ERR_FIELD); /* no link */
+    r.node_link = fc_find_link(cat, "slow", NULL);
+    fc_estimate e = run(&r);
+    assert_int_equal(e.nodes, 2);
+    assert_float_equal(e.wired_limit_default_bytes, 72 * GIB, 1);
+    assert_true(e.fits);
+    assert_false(e.needs_wired_limit_raise);
+    /* one stream does not get faster: the machines take turns, then a hop of
+     * 10 us + 8,192 B / 10 GB/s; bandwidth 273 x 0.5 = 136.5 GB/s */
+    assert_float_equal(1.0 / e.decode_tokens_per_s,
+                       e.active_weight_bytes / 136.5e9 + 10.8192e-6, 1e-7);
+}
+
 static void monotonic_properties(void **state)
 {
     (void)state;
@@ -403,6 +563,10 @@ int main(void)
         cmocka_unit_test(apple_wired_limit_and_raise),
         cmocka_unit_test(decode_speed_from_bytes_read),
         cmocka_unit_test(moe_reads_only_active_experts),
+        cmocka_unit_test(users_share_one_pass_over_the_weights),
+        cmocka_unit_test(moe_batch_touches_more_experts),
+        cmocka_unit_test(different_gpus_split_layers_by_free_memory),
+        cmocka_unit_test(machines_pool_memory_and_add_hops),
         cmocka_unit_test(monotonic_properties),
         cmocka_unit_test(bad_requests_are_errors),
         cmocka_unit_test(best_quant_walks_the_ladder),
