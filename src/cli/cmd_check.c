@@ -12,7 +12,7 @@
 const opt_spec check_opts[] = {
     { "hardware", 'H', OPT_HARDWARE, "H", "hardware id or name, or 'local' for this machine" },
     { "model", 'm', OPT_MODEL, "M", "model id or name, or a config.json / GGUF path" },
-    { "min-tps", 0, OPT_CMD + 40, "T", "require at least this decode speed (tokens/s)" },
+    { "min-tps", 0, OPT_CMD + 40, "T", "require at least this decode speed (tokens/s; each user's with --users)" },
     { "max-ttft", 0, OPT_CMD + 41, "S", "require at most this time to first token (seconds)" },
     { "min-prefill-tps", 0, OPT_CMD + 42, "T", "require at least this prefill speed (tokens/s)" },
     { "allow-offload", 0, OPT_CMD + 43, NULL,
@@ -174,11 +174,10 @@ int cmd_check(cli *c, view *v)
     cJSON_AddBoolToObject(je, "quant_auto", auto_quant);
     cJSON_AddItemToObject(v->json, "estimate", je);
 
-    char gpus[32] = "";
-    if (r.gpus > 1)
-        snprintf(gpus, sizeof gpus, "%d x ", r.gpus);
-    view_heading(v, "%s: %s %s on %s%s", pass ? "PASS" : "FAIL", r.model->info.name,
-                 quant_label(r.quant), gpus, r.hardware->info.name);
+    char who[320];
+    setup_label(who, sizeof who, &r, false);
+    view_heading(v, "%s: %s %s on %s", pass ? "PASS" : "FAIL", r.model->info.name,
+                 quant_label(r.quant), who);
     if (!pass)
         view_text(v, "%s", why);
     view_kv(v, NULL);
@@ -186,6 +185,8 @@ int cmd_check(cli *c, view *v)
     kv_add_text(v, "model", "model_id", r.model->info.id, NULL);
     kv_add_text(v, "hardware", "hardware_id", r.hardware->info.id, NULL);
     kv_add_num(v, "devices", "count", r.gpus, 0, NULL, NULL);
+    if (r.users > 1)
+        kv_add_num(v, "users", "users", r.users, 0, NULL, "decoded together; speeds per user");
     kv_add_text(v, "quant", "quant", r.quant->info.id,
                 auto_quant ? "auto: the highest precision that meets the requirements" : NULL);
     kv_add_text(v, "verdict", "verdict", fc_verdict_name(e.verdict), NULL);

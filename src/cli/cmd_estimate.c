@@ -91,9 +91,9 @@ static void bench_line(char *buf, size_t n, const fc_request *r, const fc_estima
                  r->prompt, r->gen);
         return;
     }
-    char extra[96] = "";
+    char extra[160] = "";
     size_t used = 0;
-    if (r->gpus > 1)
+    if (r->gpus + r->n_others > 1)
         used += (size_t)snprintf(extra + used, sizeof extra - used, " -sm %s",
                                  r->split == FC_SPLIT_TENSOR ? "row" : "layer");
     if (r->kv_type != FC_KV_F16 && used < sizeof extra)
@@ -105,6 +105,17 @@ static void bench_line(char *buf, size_t n, const fc_request *r, const fc_estima
     /* a model given as a GGUF file (model_input.c) is that file */
     size_t idl = strlen(r->model->info.id);
     bool file = idl > 5 && strcmp(r->model->info.id + idl - 5, ".gguf") == 0;
+    if (r->nodes > 1 && used < sizeof extra)
+        used += (size_t)snprintf(extra + used, sizeof extra - used,
+                                 " --rpc <%d other machines running rpc-server>", r->nodes - 1);
+    if (r->users > 1) {
+        /* many users: llama.cpp's batched bench decodes -npl streams together */
+        snprintf(buf, n, "llama-batched-bench -m %s%s%s%s -c %ld -npp %ld -ntg %ld -npl %d -ngl %d%s",
+                 r->model->info.id, file ? "" : "-", file ? "" : r->quant->info.name,
+                 file ? "" : ".gguf", r->context * r->users, r->prompt, r->gen, r->users,
+                 e->offload_mode == FC_OFFLOAD_LAYERS ? e->gpu_layers : 99, extra);
+        return;
+    }
     snprintf(buf, n, "llama-bench -m %s%s%s%s -p %ld -n %ld -ngl %d%s", r->model->info.id,
              file ? "" : "-", file ? "" : r->quant->info.name, file ? "" : ".gguf", r->prompt,
              r->gen, e->offload_mode == FC_OFFLOAD_LAYERS ? e->gpu_layers : 99, extra);

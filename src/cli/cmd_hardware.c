@@ -53,10 +53,9 @@ int cmd_hardware(cli *c, view *v)
     cJSON_AddNumberToObject(v->json, "context", (double)tmpl.context);
     cJSON_AddNumberToObject(v->json, "min_tokens_per_s", min_tps);
 
-    if (tmpl.gpus > 1)
-        view_heading(v, "What %d x %s can run", tmpl.gpus, hw->info.name);
-    else
-        view_heading(v, "What %s can run", hw->info.name);
+    char who[320];
+    setup_label(who, sizeof who, &tmpl, false);
+    view_heading(v, "What %s can run", who);
     view_text(v, "%.4g GiB %s at %.4g GB/s, %.4g FP16 TFLOPS, %s backend; context %ld tokens, "
                  "prompt %ld, generate %ld.",
               hw->memory_gb, hw->memory_type, hw->bandwidth_gbs, hw->fp16_tflops,
