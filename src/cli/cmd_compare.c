@@ -223,6 +223,7 @@ int cmd_compare(cli *c, view *v)
     cJSON_AddNumberToObject(v->json, "context", (double)tmpl.context);
     cJSON_AddNumberToObject(v->json, "prompt_tokens", (double)tmpl.prompt);
     cJSON_AddNumberToObject(v->json, "gen_tokens", (double)tmpl.gen);
+    cJSON_AddNumberToObject(v->json, "users", tmpl.users > 1 ? tmpl.users : 1);
     for (int k = 0; k < 2; k++) {
         cJSON *o = cJSON_AddObjectToObject(v->json, k ? "b" : "a");
         json_str(o, "id", s[k].hw->info.id);
@@ -435,8 +436,14 @@ int cmd_compare(cli *c, view *v)
     if (s[0].raised || s[1].raised)
         view_text(v, "* fits once the Apple GPU memory limit is raised (sudo sysctl "
                      "iogpu.wired_limit_mb=...; 'fitcheck estimate' prints the value).");
-    view_text(v, "Speeds are fitcheck estimates (llama.cpp, single stream), not measurements; "
-                 "see 'fitcheck estimate --explain' for the inputs behind each.");
+    if (tmpl.users > 1)
+        view_text(v, "Speeds are fitcheck estimates per user, with %d users decoded together "
+                     "(continuous batching, each with a %ld-token context), not measurements; "
+                     "see 'fitcheck estimate --users %d --explain' for the inputs behind each.",
+                  tmpl.users, tmpl.context, tmpl.users);
+    else
+        view_text(v, "Speeds are fitcheck estimates (llama.cpp, single stream), not measurements; "
+                     "see 'fitcheck estimate --explain' for the inputs behind each.");
     (void)a_faster;
     free(ev);
     return EXIT_OK;
