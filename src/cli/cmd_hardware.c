@@ -60,6 +60,9 @@ int cmd_hardware(cli *c, view *v)
                  "prompt %ld, generate %ld.",
               hw->memory_gb, hw->memory_type, hw->bandwidth_gbs, hw->fp16_tflops,
               tmpl.backend->info.id, tmpl.context, tmpl.prompt, tmpl.gen);
+    if (tmpl.users > 1)
+        view_text(v, "%d users decoded together (continuous batching), each with the context "
+                     "above; speeds are per user.", tmpl.users);
     double best = 0;
     for (size_t i = 0; i < n; i++)
         if (ev[i].e.verdict != FC_VERDICT_NO && ev[i].e.decode_tokens_per_s > best)

@@ -187,6 +187,9 @@ int cmd_model(cli *c, view *v)
     cJSON_AddNumberToObject(v->json, "devices_fitting", fitting);
     view_text(v, "Fits entirely in GPU memory on %d of %zu devices%s.", fitting, n,
               all ? "" : "; add --all for the devices it does not fit on");
+    if (tmpl.users > 1)
+        view_text(v, "%d users decoded together (continuous batching), %ld tokens of context "
+                     "each; speeds are per user.", tmpl.users, tmpl.context);
     if (raise)
         view_text(v, "* fits on Apple silicon once the GPU memory limit is raised "
                      "(sudo sysctl iogpu.wired_limit_mb=...; see 'fitcheck estimate').");
