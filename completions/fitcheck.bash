@@ -14,7 +14,7 @@ _fitcheck()
         return
     fi
     case $prev in
-        --format|-f) COMPREPLY=($(compgen -W "table markdown json csv" -- "$cur")); return ;;
+        --format|-f) COMPREPLY=($(compgen -W "table markdown json csv html svg" -- "$cur")); return ;;
         --kv-type) COMPREPLY=($(compgen -W "f16 q8_0 q4_0" -- "$cur")); return ;;
         --split) COMPREPLY=($(compgen -W "layer tensor" -- "$cur")); return ;;
         --hardware|-H)

@@ -164,6 +164,8 @@ static double median(double *x, int n)
     return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
 }
 
+static void headline_chart(cli *c, view *v, const side *s, const eval_result *ev);
+
 int cmd_compare(cli *c, view *v)
 {
     fc_request tmpl;
@@ -327,6 +329,7 @@ int cmd_compare(cli *c, view *v)
         cell_text(v, &row[2], buf);
         delta_cell(v, &row[3], &ev[2 * mi], &ev[2 * mi + 1]);
     }
+    headline_chart(c, v, s, ev);
 
     /* ---- every model (CSV writes this one) ---- */
     static const char *const aspec[] = {
@@ -447,4 +450,38 @@ int cmd_compare(cli *c, view *v)
     (void)a_faster;
     free(ev);
     return EXIT_OK;
+}
+
+/* The headline table as a chart of decode speed, side A against side B; a
+ * side that cannot hold the model in GPU memory gets an empty "does not fit"
+ * bar, as the table shows "-" for it. */
+static void headline_chart(cli *c, view *v, const side *s, const eval_result *ev)
+{
+    char names[2][160];
+    const char *series[2];
+    for (int k = 0; k < 2; k++) {
+        if (s[k].gpus > 1)
+            snprintf(names[k], sizeof names[k], "%s x%d", s[k].hw->info.id, s[k].gpus);
+        else
+            snprintf(names[k], sizeof names[k], "%s", s[k].hw->info.id);
+        series[k] = names[k];
+    }
+    block *ch = view_chart(v, "Decode speed, headline models", "tok/s", 2, series);
+    for (int h = 0; headline_ids[h]; h++) {
+        size_t mi;
+        if (fc_catalog_find(c->cat, FC_KIND_MODEL, headline_ids[h], &mi, NULL) != FC_OK)
+            continue;
+        double value[2];
+        char note[2][64];
+        const char *notes[2];
+        for (int k = 0; k < 2; k++) {
+            const eval_result *x = &ev[2 * mi + k];
+            bool runs = x->ok && x->e.fits;
+            value[k] = runs ? x->e.decode_tokens_per_s : 0;
+            snprintf(note[k], sizeof note[k], "%s%s", runs ? quant_label(x->r.quant) : "",
+                     runs && x->e.needs_wired_limit_raise ? "*" : "");
+            notes[k] = note[k];
+        }
+        chart_add(v, ch, fc_catalog_model(c->cat, mi)->info.name, value, notes);
+    }
 }

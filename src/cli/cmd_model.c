@@ -59,6 +59,43 @@ static int by_speed(const void *pa, const void *pb)
     return da > db ? -1 : da < db ? 1 : strcmp(a->r.hardware->info.id, b->r.hardware->info.id);
 }
 
+/* The chart above the device table: decode speed of its first CHART_DEVICES
+ * rows (the fastest that fit come first), each with the quant it would use;
+ * with --all a device the model does not fit on gets an empty bar. */
+#define CHART_DEVICES 20
+static void speed_chart(view *v, const eval_result *ev, size_t n, bool all)
+{
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++)
+        if (all || ev[i].e.verdict != FC_VERDICT_NO)
+            shown++;
+    char title[128];
+    if (shown > CHART_DEVICES)
+        snprintf(title, sizeof title, "Decode speed, top %d of the %zu devices below",
+                 CHART_DEVICES, shown);
+    else
+        snprintf(title, sizeof title, "Decode speed by device");
+    static const char *const series[] = { "decode" };
+    block *ch = view_chart(v, title, "tok/s", 1, series);
+    int added = 0;
+    for (size_t i = 0; i < n && added < CHART_DEVICES; i++) {
+        const eval_result *x = &ev[i];
+        if (!all && x->e.verdict == FC_VERDICT_NO)
+            continue;
+        bool runs = x->e.verdict != FC_VERDICT_NO;
+        double value = runs ? x->e.decode_tokens_per_s : 0;
+        char note[64];
+        snprintf(note, sizeof note, "%s%s", runs ? quant_label(x->r.quant) : "",
+                 !runs                                ? ""
+                 : x->e.verdict == FC_VERDICT_OFFLOAD ? ", offload"
+                 : x->e.needs_wired_limit_raise       ? "*"
+                                                      : "");
+        const char *notes[] = { note };
+        chart_add(v, ch, x->r.hardware->info.name, &value, notes);
+        added++;
+    }
+}
+
 int cmd_model(cli *c, view *v)
 {
     fc_request tmpl;
@@ -150,6 +187,7 @@ int cmd_model(cli *c, view *v)
     for (size_t i = 0; i < n; i++)
         if (ev[i].e.verdict != FC_VERDICT_NO && ev[i].e.decode_tokens_per_s > best)
             best = ev[i].e.decode_tokens_per_s;
+    speed_chart(v, ev, n, all);
     static const char *const dspec[] = {
         "Device|hardware_id|v", "hardware_id|hardware_id|x", "Memory GiB|memory_gib|r",
         "Verdict|verdict", "Quant|quant", "Needs GiB|gpu_needed_gib|r",

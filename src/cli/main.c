@@ -172,7 +172,8 @@ static void print_main_help(FILE *out)
             "  fitcheck estimate --hardware rtx3090 --model qwen3-30b-a3b --ctx 32k --explain\n"
             "  fitcheck hardware m3ultra-512 --min-tps 10\n"
             "  fitcheck list hardware --vendor apple --format csv\n\n"
-            "Every command takes --format table|markdown|json|csv and --catalog FILE.\n"
+            "Every command takes --format table|markdown|json|csv|html and --catalog FILE;\n"
+            "compare and model also --format svg (their charts).\n"
             "Exit status: 0 success, 1 a negative answer, 2 an error.\n"
             "'fitcheck help <command>' or 'fitcheck <command> --help' for details.\n");
 }
@@ -242,12 +243,22 @@ static int emit(cli *c, const view *v)
     if (!mem)
         return cli_error(c, "out of memory");
     int rc;
+    if (strcmp(c->format, "svg") == 0 && !view_has_chart(v)) {
+        fclose(mem);
+        free(buf);
+        return cli_error(c, "--format svg: '%s' has no chart; svg is available for compare "
+                            "and model (html for every command)", c->cmd);
+    }
     if (strcmp(c->format, "json") == 0)
         rc = render_json(mem, v, &c->ropts);
     else if (strcmp(c->format, "csv") == 0)
         rc = render_csv(mem, v, &c->ropts);
     else if (strcmp(c->format, "markdown") == 0 || strcmp(c->format, "md") == 0)
         rc = render_markdown(mem, v, &c->ropts);
+    else if (strcmp(c->format, "svg") == 0)
+        rc = render_svg(mem, v, &c->ropts);
+    else if (strcmp(c->format, "html") == 0)
+        rc = render_html(mem, v, &c->ropts);
     else
         rc = render_table(mem, v, &c->ropts);
     if (fclose(mem) != 0 || rc != 0) {
@@ -309,8 +320,10 @@ int cli_main(int argc, char **argv)
         c.format = "table";
     if (strcmp(c.format, "table") != 0 && strcmp(c.format, "json") != 0 &&
         strcmp(c.format, "csv") != 0 && strcmp(c.format, "markdown") != 0 &&
-        strcmp(c.format, "md") != 0)
-        return cli_error(&c, "--format takes table, markdown, json or csv, not '%s'", c.format);
+        strcmp(c.format, "md") != 0 && strcmp(c.format, "svg") != 0 &&
+        strcmp(c.format, "html") != 0)
+        return cli_error(&c, "--format takes table, markdown, json, csv, svg or html, not '%s'",
+                         c.format);
     const char *term = getenv("TERM");
     const char *lang = getenv("LC_ALL");
     if (!lang || !*lang)
@@ -324,6 +337,11 @@ int cli_main(int argc, char **argv)
                                          strstr(lang, "UTF8") || strstr(lang, "utf-8"))));
     c.ropts.color = tty && !arg_flag(&c.a, OPT_NO_COLOR) && !getenv("NO_COLOR") &&
                     !(term && strcmp(term, "dumb") == 0);
+    /* SVG and HTML are UTF-8 documents, whatever the terminal can show */
+    if (strcmp(c.format, "svg") == 0 || strcmp(c.format, "html") == 0) {
+        c.ropts.unicode = true;
+        c.ropts.color = false;
+    }
 
     int rc = EXIT_OK;
     if (cmd->needs_catalog && (rc = cli_load_catalog(&c)) != EXIT_OK) {

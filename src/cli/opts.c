@@ -10,7 +10,8 @@
 
 const opt_spec common_opts[] = {
     { "help", 'h', OPT_HELP, NULL, "show this help and exit" },
-    { "format", 'f', OPT_FORMAT, "FMT", "output format: table (default), markdown, json, csv" },
+    { "format", 'f', OPT_FORMAT, "FMT", "output format: table (default), markdown, json, csv, html (a self-contained "
+      "page), svg (the charts; compare and model)" },
     { "catalog", 0, OPT_CATALOG, "FILE",
       "add a catalog file whose entries extend or override the embedded ones (repeatable; "
       "also FITCHECK_CATALOG=FILE[:FILE...])" },

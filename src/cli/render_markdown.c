@@ -25,7 +25,6 @@ static void md_cell(FILE *out, const cell *c)
 
 int render_markdown(FILE *out, const view *v, const render_opts *o)
 {
-    (void)o;
     int headings = 0;
     for (int i = 0; i < v->n_blocks; i++) {
         const block *b = &v->blocks[i];
@@ -89,6 +88,19 @@ int render_markdown(FILE *out, const view *v, const render_opts *o)
                 fputc('\n', out);
             }
             break;
+        case BLOCK_CHART: {
+            /* the text chart in a fenced block: monospace on GitHub, so the
+             * bars line up; never coloured */
+            char title[512];
+            chart_heading(title, sizeof title, b);
+            fputs("### ", out);
+            md_text(out, title);
+            fputs("\n\n```text\n", out);
+            render_opts plain = { .unicode = o->unicode, .color = false };
+            chart_text(out, b, &plain);
+            fputs("```\n", out);
+            break;
+        }
         }
     }
     return ferror(out) ? -1 : 0;

@@ -34,10 +34,12 @@ static void rule(FILE *out, int n, const render_opts *o)
 
 static int bar_width(double frac) { return (int)(frac * BAR_WIDTH * 8 + 0.5); }
 
+/* U+2588 FULL BLOCK and the left eighths U+258F (one eighth) to U+2589 (seven) */
+static const char *const eighths[] = { "", "\u258F", "\u258E", "\u258D", "\u258C",
+                                       "\u258B", "\u258A", "\u2589" };
+
 static void draw_bar(FILE *out, double frac, const render_opts *o)
 {
-    static const char *const eighths[] = { "", "\u258F", "\u258E", "\u258D", "\u258C",
-                                           "\u258B", "\u258A", "\u2589" };
     if (frac < 0)
         frac = 0;
     if (frac > 1)
@@ -133,6 +135,67 @@ static void print_table(FILE *out, const block *b, const render_opts *o)
     }
 }
 
+/* A text bar chart: one line per category and series,
+ *   label  [series]  bar value (note)
+ * bars scaled to the largest value: CHART_WIDTH cells long for it, the others
+ * in proportion, in eighths of a cell with Unicode blocks or in whole cells of
+ * '#' in ASCII; a value that does not run shows the chart's `empty` text. */
+void chart_text(FILE *out, const block *ch, const render_opts *o)
+{
+    static const char *const series_color[] = { "\033[36m", "\033[33m" }; /* cyan, yellow */
+    double max = chart_max(ch);
+    int lw = 0, sw = 0;
+    for (int i = 0; i < ch->n_bars; i++)
+        if (width(ch->bars[i].label) > lw)
+            lw = width(ch->bars[i].label);
+    if (ch->n_series > 1)
+        for (int k = 0; k < ch->n_series; k++)
+            if (ch->series[k] && width(ch->series[k]) > sw)
+                sw = width(ch->series[k]);
+    if (ch->n_bars == 0)
+        fputs("(none)\n", out);
+    for (int i = 0; i < ch->n_bars; i++) {
+        const chart_bar *bar = &ch->bars[i];
+        for (int k = 0; k < ch->n_series; k++) {
+            const char *label = k == 0 ? bar->label : "";
+            fputs(label, out);
+            pad(out, lw - width(label) + 2);
+            if (ch->n_series > 1) {
+                const char *name = ch->series[k] ? ch->series[k] : "";
+                fputs(name, out);
+                pad(out, sw - width(name) + 2);
+            }
+            double x = bar->value[k];
+            if (!(x > 0) || !(max > 0)) {
+                fprintf(out, "%s%s%s\n", o->color ? DIM : "", ch->empty ? ch->empty : "-",
+                        o->color ? RESET : "");
+                continue;
+            }
+            double frac = x / max > 1 ? 1 : x / max;
+            if (o->color)
+                fputs(series_color[k % 2], out);
+            if (o->unicode) {
+                int units = (int)(frac * CHART_WIDTH * 8 + 0.5);
+                for (int j = 0; j < units / 8; j++)
+                    fputs("\u2588", out);
+                fputs(eighths[units % 8], out);
+            } else {
+                int cells = (int)(frac * CHART_WIDTH + 0.5);
+                for (int j = 0; j < cells; j++)
+                    fputc('#', out);
+            }
+            if (o->color)
+                fputs(RESET, out);
+            char t[32];
+            fmt_tps(t, sizeof t, x);
+            fprintf(out, " %s", t);
+            if (bar->note[k])
+                fprintf(out, " (%s)", bar->note[k]);
+            fputc('\n', out);
+        }
+    }
+}
+
 static void print_kv(FILE *out, const block *b, const render_opts *o)
 {
     int lw = 0, vw = 0;
@@ -165,6 +228,7 @@ int render_table(FILE *out, const view *v, const render_opts *o)
     for (int i = 0; i < v->n_blocks; i++) {
         const block *b = &v->blocks[i];
         if (i > 0 && (b->kind == BLOCK_HEADING || b->kind == BLOCK_TABLE ||
+                      b->kind == BLOCK_CHART ||
                       (b->kind == BLOCK_KV && b->text)))
             fputc('\n', out);
         switch (b->kind) {
@@ -174,6 +238,13 @@ int render_table(FILE *out, const view *v, const render_opts *o)
         case BLOCK_TEXT: fprintf(out, "%s\n", b->text); break;
         case BLOCK_KV: print_kv(out, b, o); break;
         case BLOCK_TABLE: print_table(out, b, o); break;
+        case BLOCK_CHART: {
+            char title[512];
+            chart_heading(title, sizeof title, b);
+            fprintf(out, "%s%s%s\n", o->color ? BOLD : "", title, o->color ? RESET : "");
+            chart_text(out, b, o);
+            break;
+        }
         }
     }
     return ferror(out) ? -1 : 0;

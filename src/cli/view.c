@@ -41,6 +41,16 @@ void view_free(view *v)
         for (int j = 0; j < b->n_rows * b->n_cols; j++)
             cell_free(&b->cells[j]);
         free(b->cells);
+        free(b->unit);
+        free(b->empty);
+        for (int j = 0; j < CHART_MAX_SERIES; j++)
+            free(b->series[j]);
+        for (int j = 0; j < b->n_bars; j++) {
+            free(b->bars[j].label);
+            for (int k = 0; k < CHART_MAX_SERIES; k++)
+                free(b->bars[j].note[k]);
+        }
+        free(b->bars);
     }
     free(v->blocks);
     cJSON_Delete(v->json);
@@ -215,6 +225,66 @@ cell *table_row(view *v, block *t)
     memset(row, 0, (size_t)t->n_cols * sizeof *row);
     t->n_rows++;
     return row;
+}
+
+block *view_chart(view *v, const char *title, const char *unit, int n_series,
+                  const char *const *series_names)
+{
+    block *b = add_block(v, BLOCK_CHART);
+    if (!b)
+        return NULL;
+    b->text = view_strdup(v, title);
+    b->unit = view_strdup(v, unit);
+    b->empty = view_strdup(v, "does not fit");
+    b->n_series = n_series < 1 ? 1 : n_series > CHART_MAX_SERIES ? CHART_MAX_SERIES : n_series;
+    for (int k = 0; k < b->n_series; k++)
+        b->series[k] = view_strdup(v, series_names ? series_names[k] : NULL);
+    return b;
+}
+
+void chart_add(view *v, block *ch, const char *label, const double *values,
+               const char *const *notes)
+{
+    if (!ch || ch->kind != BLOCK_CHART)
+        return;
+    chart_bar *bars = grow(v, ch->bars, &ch->cap_bars, ch->n_bars, sizeof *bars, 16);
+    if (!bars)
+        return;
+    ch->bars = bars;
+    chart_bar *bar = &ch->bars[ch->n_bars++];
+    memset(bar, 0, sizeof *bar);
+    bar->label = view_strdup(v, label ? label : "");
+    for (int k = 0; k < ch->n_series; k++) {
+        double x = values ? values[k] : 0;
+        bar->value[k] = isfinite(x) && x > 0 ? x : 0;
+        bar->note[k] = notes && notes[k] && notes[k][0] ? view_strdup(v, notes[k]) : NULL;
+    }
+}
+
+bool view_has_chart(const view *v)
+{
+    for (int i = 0; i < v->n_blocks; i++)
+        if (v->blocks[i].kind == BLOCK_CHART)
+            return true;
+    return false;
+}
+
+double chart_max(const block *ch)
+{
+    double m = 0;
+    for (int i = 0; i < ch->n_bars; i++)
+        for (int k = 0; k < ch->n_series; k++)
+            if (ch->bars[i].value[k] > m)
+                m = ch->bars[i].value[k];
+    return m;
+}
+
+void chart_heading(char *buf, size_t n, const block *ch)
+{
+    if (ch->unit && ch->unit[0])
+        snprintf(buf, n, "%s (%s)", ch->text ? ch->text : "", ch->unit);
+    else
+        snprintf(buf, n, "%s", ch->text ? ch->text : "");
 }
 
 void cell_text(view *v, cell *c, const char *text)

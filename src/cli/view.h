@@ -24,7 +24,7 @@ typedef struct cell {
     bool mark;     /* highlighted as the better value */
 } cell;
 
-typedef enum { BLOCK_HEADING, BLOCK_TEXT, BLOCK_KV, BLOCK_TABLE } block_kind;
+typedef enum { BLOCK_HEADING, BLOCK_TEXT, BLOCK_KV, BLOCK_TABLE, BLOCK_CHART } block_kind;
 
 typedef struct kv_item {
     char *label;
@@ -42,6 +42,17 @@ typedef struct column {
     bool view_only; /* 'v': shown to people only, not in CSV */
 } column;
 
+/* A bar chart (BLOCK_CHART): for each category (a model, a device) one bar per
+ * series (compare: side A and side B; model: one). A value of 0 means the
+ * category does not run on that side: drawn as an empty bar labelled with the
+ * chart's `empty` text ("does not fit"). */
+#define CHART_MAX_SERIES 2
+typedef struct chart_bar {
+    char *label;
+    double value[CHART_MAX_SERIES]; /* > 0, or 0 = does not run */
+    char *note[CHART_MAX_SERIES];   /* after the value ("Q4_K_M"), or NULL */
+} chart_bar;
+
 typedef struct block {
     block_kind kind;
     char *text; /* heading or paragraph */
@@ -52,6 +63,13 @@ typedef struct block {
     cell *cells; /* n_rows * n_cols */
     int n_rows, cap_rows;
     bool primary; /* the table CSV writes */
+    /* charts */
+    char *unit;  /* of the values ("tok/s") */
+    char *empty; /* the label of a missing value */
+    char *series[CHART_MAX_SERIES];
+    int n_series;
+    chart_bar *bars;
+    int n_bars, cap_bars;
 } block;
 
 typedef struct view {
@@ -86,6 +104,17 @@ void cell_raw(view *v, cell *c, const char *raw);
 
 char *view_strdup(view *v, const char *s);
 
+/* a bar chart of n_series (1 or 2) series named series_names[]; categories
+ * are added with chart_add, one value per series (0, negative or not finite =
+ * does not run) and an optional note per series (notes may be NULL) */
+block *view_chart(view *v, const char *title, const char *unit, int n_series,
+                  const char *const *series_names);
+void chart_add(view *v, block *ch, const char *label, const double *values,
+               const char *const *notes);
+bool view_has_chart(const view *v);
+double chart_max(const block *ch); /* the largest value, 0 when none runs */
+void chart_heading(char *buf, size_t n, const block *ch); /* "Title (tok/s)" */
+
 /* renderers: return 0, or -1 on an output error */
 typedef struct render_opts {
     bool unicode; /* box/bar characters */
@@ -96,6 +125,22 @@ int render_table(FILE *out, const view *v, const render_opts *o);
 int render_markdown(FILE *out, const view *v, const render_opts *o);
 int render_csv(FILE *out, const view *v, const render_opts *o);
 int render_json(FILE *out, const view *v, const render_opts *o);
+int render_svg(FILE *out, const view *v, const render_opts *o);  /* the charts only */
+int render_html(FILE *out, const view *v, const render_opts *o); /* the whole view */
+
+/* pieces the renderers share */
+#define CHART_WIDTH 40 /* cells of the longest bar in a text chart */
+/* the bars of a text chart (table and Markdown output), without its title */
+void chart_text(FILE *out, const block *ch, const render_opts *o);
+/* one chart as an <svg> element of svg_chart_size(): placed at (0, y) inside
+ * the SVG document (nested, with its title drawn), or on its own inline in an
+ * HTML page (the page's section heading is its title) */
+void svg_chart_size(const block *ch, bool nested, int *width, int *height);
+void svg_chart(FILE *out, const block *ch, bool nested, int y);
+/* XML/HTML text and attribute values: & < > " ' escaped, control
+ * characters other than tab and newline dropped, bytes that are not valid
+ * UTF-8 replaced by U+FFFD */
+void xml_escape(FILE *out, const char *s);
 
 /* number formatting shared by commands */
 void fmt_tps(char *buf, size_t n, double tps);       /* "59.7" */
