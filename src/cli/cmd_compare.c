@@ -529,9 +529,9 @@ static void cost_section(cli *c, view *v, const fc_request *tmpl, bool auto_quan
     }
     view_text(v, "Llama 3.1 8B at %s runs %.3g h a day (back-to-back requests of %ld tokens in, "
                  "%ld out) and idles %.3g h, at %.3g USD/kWh; the price is amortised over %.3g "
-                 "years. (est.): a card's launch MSRP plus a typical %.0f USD host. Card power is "
-                 "the board limit plus a %.0f W host, an upper bound. 'fitcheck cost' takes other "
-                 "figures.",
+                 "years. (est.): a card's launch MSRP plus %.0f USD for a typical host. Card power is "
+                 "the board limit plus %.0f W for the host, an upper bound. 'fitcheck cost' takes "
+                 "other figures.",
               quant_label(q), p.active_hours_per_day, tmpl->prompt, tmpl->gen,
               p.idle_hours_per_day, p.price_per_kwh, p.years, FC_HOST_PRICE_USD, FC_HOST_LOAD_W);
     for (int i = 0; i < 2; i++)
