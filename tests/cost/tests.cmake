@@ -6,3 +6,7 @@ foreach(group formats api errors compare)
             $<TARGET_FILE:fc_jsoncheck> ${group}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 endforeach()
+
+# cost_catalog: price_usd / power_w against the reference sheet's launch_msrp_usd
+# and tdp_w, and the pricing rule (price_kind) the cost figures rely on
+fitcheck_unit_test(cost_catalog cost/test_cost_catalog.c catalog/refsheet.c)
