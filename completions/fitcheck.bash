@@ -8,7 +8,7 @@ _fitcheck()
         cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
         words=("${COMP_WORDS[@]}") cword=$COMP_CWORD
     fi
-    local commands="calibrate check compare estimate hardware help list model plan recommend show validate version"
+    local commands="calibrate check compare cost estimate hardware help list model plan recommend show validate version"
     if [ "$cword" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return

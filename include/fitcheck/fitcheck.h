@@ -540,6 +540,107 @@ fc_status fc_gguf_read_file(const char *path, fc_gguf_info *info, fc_error *err)
 fc_status fc_model_from_gguf(fc_catalog *cat, const fc_gguf_info *info, const char *origin,
                              fc_model *model, fc_quant *quant, fc_error *err);
 
+/* ---- power and cost ------------------------------------------------------ */
+
+/*
+ * What a setup costs to buy and to run, and what its tokens cost
+ * (docs/model.md, "Power and cost").
+ *
+ * System price: catalog entries whose price_kind is "system" (Macs, DGX
+ * Spark, Strix Halo boxes, Jetson), or that have no price_kind and unified
+ * memory, are priced as whole machines. Any other price is a card's launch
+ * MSRP: the system price is then the cards' prices plus FC_HOST_PRICE_USD for
+ * a typical desktop host, and is marked as an estimate. A machine with
+ * several devices (gpus, others) has one host; `nodes` machines have one
+ * each. An unknown price (0) anywhere makes the system price unknown.
+ *
+ * System power follows the same rule: a whole machine's power_w / idle_w are
+ * the system's; cards add FC_HOST_LOAD_W / FC_HOST_IDLE_W per machine. A card's
+ * power_w is its board power limit: decode is memory-bound and usually draws
+ * less, so load watts (and the electricity) are an upper bound and tokens per
+ * joule a lower bound.
+ */
+#define FC_HOST_PRICE_USD 1200.0 /* a typical desktop host for a GPU (estimate) */
+#define FC_HOST_LOAD_W 80.0      /* the host's draw while the GPU decodes (estimate) */
+#define FC_HOST_IDLE_W 35.0      /* the host's draw at idle (estimate) */
+
+typedef struct fc_cost_params {
+    double active_hours_per_day; /* generating, at load watts (default 8) */
+    double idle_hours_per_day;   /* on and idle, at idle watts (default 16); the rest: off */
+    double price_per_kwh;        /* USD (default 0.16) */
+    double years;                /* amortisation period (default 3), > 0 */
+    double api_price_in;         /* USD per million input tokens; 0 and 0 = no API comparison */
+    double api_price_out;        /* USD per million output tokens */
+    double system_price_usd;     /* > 0: the whole setup's price, replacing the catalog's */
+    double load_w, idle_w;       /* > 0: the whole setup's watts, replacing the catalog's */
+} fc_cost_params;
+
+#define FC_COST_PARAMS_INIT { .active_hours_per_day = 8.0, .idle_hours_per_day = 16.0, \
+                              .price_per_kwh = 0.16, .years = 3.0, .api_price_in = 0.0,  \
+                              .api_price_out = 0.0, .system_price_usd = 0.0,             \
+                              .load_w = 0.0, .idle_w = 0.0 }
+
+typedef enum {
+    FC_PRICE_UNKNOWN,   /* some device has no price: pass system_price_usd */
+    FC_PRICE_SYSTEM,    /* the catalog's whole-machine price(s) */
+    FC_PRICE_ESTIMATED, /* cards' launch MSRP plus FC_HOST_PRICE_USD per machine */
+    FC_PRICE_GIVEN      /* fc_cost_params.system_price_usd */
+} fc_price_basis;
+
+const char *fc_price_basis_name(fc_price_basis b); /* "unknown", "system", "estimate", "given" */
+
+/* Every number is finite and >= 0; a figure whose has_ flag is false is 0. */
+typedef struct fc_cost {
+    /* what it costs to buy */
+    fc_price_basis price_basis;
+    bool has_price;
+    double system_price_usd;   /* the whole setup */
+    double devices_price_usd;  /* the devices' own prices (0 when given or unknown) */
+    double host_price_usd;     /* FC_HOST_PRICE_USD x machines, when estimated */
+    int machines;              /* hosts counted (nodes, >= 1) */
+    double usable_gb;          /* GPU-usable memory for a model (catalog GB = GiB) */
+    double price_per_gb_usd;   /* system price / usable_gb (has_price) */
+    /* what it draws */
+    bool has_power;            /* load and idle watts known */
+    bool power_given;          /* from fc_cost_params */
+    bool load_upper_bound;     /* cards: load watts are board power limits, not decode draw */
+    double load_w, idle_w;     /* the whole setup */
+    double host_load_w, host_idle_w; /* the hosts' part of them */
+    /* electricity (has_power) */
+    double annual_kwh_active, annual_kwh_idle, annual_kwh;
+    double annual_electricity_usd, monthly_electricity_usd;
+    /* speed-derived (has_speed: the model runs, i.e. verdict is not "no") */
+    bool has_speed;
+    double tokens_per_s;       /* decode, all users together */
+    double tokens_per_joule;   /* tokens_per_s / load_w (also needs has_power) */
+    /* the work: back-to-back requests of prompt input and gen output tokens,
+     * each taking time_to_first_token + gen / tokens_per_s of the machine */
+    bool has_work;
+    double seconds_per_request;
+    double requests_per_hour;
+    double tokens_per_year;    /* generated: gen x requests at the active hours */
+    /* per million generated tokens (has_work, tokens_per_year > 0) */
+    bool has_electricity_per_mtok, has_cost_per_mtok;
+    double electricity_per_mtok_usd; /* annual electricity / tokens per year x 1e6 */
+    double cost_per_mtok_usd;  /* (price + electricity x years) / (tokens per year x years) x 1e6 */
+    /* against an API price for the same work (has_api) */
+    bool has_api;
+    double api_monthly_usd;
+    bool has_break_even;       /* computed (needs a price and power) */
+    bool breaks_even;          /* false: "never", the API costs no more than the electricity */
+    double months_to_break_even; /* price / (API monthly - electricity monthly) */
+} fc_cost;
+
+/*
+ * Price, power, electricity and cost figures of a request's setup running
+ * its model as estimated by fc_estimate_run() (est may be NULL: no
+ * speed-derived figures). Invalid parameters (negative or NaN values, more
+ * than 24 hours a day, years <= 0) give FC_ERR_RANGE naming the parameter;
+ * a request without hardware FC_ERR_FIELD.
+ */
+fc_status fc_cost_run(const fc_request *req, const fc_estimate *est, const fc_cost_params *p,
+                      fc_cost *out, fc_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -170,6 +170,15 @@ int cmd_validate(cli *c, view *v);  /* cmd_validate.c */
 int cmd_calibrate(cli *c, view *v); /* cmd_calibrate.c */
 extern const opt_spec validate_opts[];  /* cmd_validate.c */
 extern const opt_spec calibrate_opts[]; /* cmd_calibrate.c */
+int cmd_cost(cli *c, view *v);       /* cmd_cost.c */
+extern const opt_spec cost_opts[];
+/* --hours-per-day, --idle-hours, --price-kwh, --years, --api-price-*, --system-price,
+ * --watts, --idle-watts into cost parameters (defaults where not given) */
+int cli_cost_params(cli *c, fc_cost_params *p);
+cJSON *json_cost(const fc_cost *k); /* system, electricity, tokens, api */
+/* what a price or a load/idle figure is made of, for the notes beside them */
+void cost_price_note(char *buf, size_t n, const fc_request *r, const fc_cost *k);
+void cost_power_note(char *buf, size_t n, const fc_request *r, const fc_cost *k, bool idle);
 
 int cli_main(int argc, char **argv);
 

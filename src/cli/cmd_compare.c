@@ -165,6 +165,8 @@ static double median(double *x, int n)
 }
 
 static void headline_chart(cli *c, view *v, const side *s, const eval_result *ev);
+static void cost_section(cli *c, view *v, const fc_request *tmpl, bool auto_quant,
+                         const side *s);
 
 int cmd_compare(cli *c, view *v)
 {
@@ -436,6 +438,7 @@ int cmd_compare(cli *c, view *v)
     cJSON_AddNumberToObject(v->json, "only_a_count", only_a);
     cJSON_AddNumberToObject(v->json, "only_b_count", only_b);
     cJSON_AddNumberToObject(v->json, "both_count", both);
+    cost_section(c, v, &tmpl, auto_quant, s);
     if (s[0].raised || s[1].raised)
         view_text(v, "* fits once the Apple GPU memory limit is raised (sudo sysctl "
                      "iogpu.wired_limit_mb=...; 'fitcheck estimate' prints the value).");
@@ -457,13 +460,13 @@ int cmd_compare(cli *c, view *v)
  * bar, as the table shows "-" for it. */
 static void headline_chart(cli *c, view *v, const side *s, const eval_result *ev)
 {
-    char names[2][160];
+    char names[2][320];
     const char *series[2];
     for (int k = 0; k < 2; k++) {
-        if (s[k].gpus > 1)
+        if (s[k].gpus > 1 && s[k].tmpl.n_others == 0 && s[k].tmpl.nodes <= 1)
             snprintf(names[k], sizeof names[k], "%s x%d", s[k].hw->info.id, s[k].gpus);
         else
-            snprintf(names[k], sizeof names[k], "%s", s[k].hw->info.id);
+            snprintf(names[k], sizeof names[k], "%s", s[k].id);
         series[k] = names[k];
     }
     block *ch = view_chart(v, "Decode speed, headline models", "tok/s", 2, series);
@@ -484,4 +487,127 @@ static void headline_chart(cli *c, view *v, const side *s, const eval_result *ev
         }
         chart_add(v, ch, fc_catalog_model(c->cat, mi)->info.name, value, notes);
     }
+}
+
+/* ---- power and cost ----
+ * One reference model for both sides: Llama 3.1 8B, which nearly every
+ * machine runs, at the --quant given (default Q4_K_M), with the default cost
+ * assumptions (fc_cost_params; 'fitcheck cost' takes others). A side that
+ * cannot run it still gets its price and electricity. JSON: "cost". */
+static void cost_section(cli *c, view *v, const fc_request *tmpl, bool auto_quant,
+                         const side *s)
+{
+    static const char *const ref_model = "llama3.1-8b", *const ref_quant = "q4_k_m";
+    const fc_model *m = fc_find_model(c->cat, ref_model, NULL);
+    const fc_quant *q = !auto_quant && tmpl->quant ? tmpl->quant
+                                                    : fc_find_quant(c->cat, ref_quant, NULL);
+    if (!m || !q) {
+        json_str(v->json, "cost", NULL);
+        return;
+    }
+    fc_cost_params p = FC_COST_PARAMS_INIT;
+    fc_cost k[2];
+    eval_result x[2];
+    for (int i = 0; i < 2; i++) {
+        fc_request t = s[i].tmpl; /* this side's devices and machines */
+        t.quant = q;
+        cli_eval(c, &t, s[i].hw, s[i].gpus, m, false, &x[i]);
+        fc_request r = t;
+        r.model = m;
+        r.hardware = s[i].hw;
+        r.gpus = s[i].gpus;
+        if (fc_cost_run(x[i].ok ? &x[i].r : &r, x[i].ok ? &x[i].e : NULL, &p, &k[i], NULL) !=
+            FC_OK)
+            memset(&k[i], 0, sizeof k[i]);
+    }
+
+    cJSON *jc = cJSON_AddObjectToObject(v->json, "cost");
+    json_str(jc, "reference_model", m->info.id);
+    json_str(jc, "quant", q->info.id);
+    cJSON *ja = cJSON_AddObjectToObject(jc, "assumptions");
+    json_num(ja, "active_hours_per_day", p.active_hours_per_day, 4);
+    json_num(ja, "idle_hours_per_day", p.idle_hours_per_day, 4);
+    json_num(ja, "price_per_kwh_usd", p.price_per_kwh, 6);
+    json_num(ja, "years", p.years, 4);
+    cJSON_AddNumberToObject(ja, "prompt_tokens", (double)tmpl->prompt);
+    cJSON_AddNumberToObject(ja, "gen_tokens", (double)tmpl->gen);
+    for (int i = 0; i < 2; i++) {
+        cJSON *o = json_cost(&k[i]);
+        if (!o)
+            continue;
+        json_str(o, "verdict", x[i].ok ? fc_verdict_name(x[i].e.verdict) : "no");
+        cJSON_AddBoolToObject(o, "runs", k[i].has_speed);
+        cJSON_AddItemToObject(jc, i ? "b" : "a", o);
+    }
+
+    char title[256];
+    snprintf(title, sizeof title, "Power and cost (%s %s)", m->info.name, quant_label(q));
+    static const char *const cspec[] = { "Figure|figure", "A|a|r", "B|b|r" };
+    block *t = view_table(v, title, 3, cspec);
+    if (!t || !t->cols)
+        return;
+    free(t->cols[1].header);
+    free(t->cols[2].header);
+    t->cols[1].header = view_strdup(v, s[0].id);
+    t->cols[2].header = view_strdup(v, s[1].id);
+    struct {
+        const char *label;
+        bool has[2];
+        double val[2];
+        int dec;
+        const char *unit;
+        int better; /* 1 higher is better, -1 lower */
+    } rows[] = {
+        { "System price", { k[0].has_price, k[1].has_price },
+          { k[0].system_price_usd, k[1].system_price_usd }, 0, "USD", -1 },
+        { "Load power", { k[0].has_power, k[1].has_power }, { k[0].load_w, k[1].load_w }, 0, "W",
+          -1 },
+        { "Idle power", { k[0].has_power, k[1].has_power }, { k[0].idle_w, k[1].idle_w }, 0, "W",
+          -1 },
+        { "Electricity a year", { k[0].has_power, k[1].has_power },
+          { k[0].annual_electricity_usd, k[1].annual_electricity_usd }, 0, "USD", -1 },
+        { "Decode", { k[0].has_speed, k[1].has_speed }, { k[0].tokens_per_s, k[1].tokens_per_s },
+          1, "tok/s", 1 },
+        { "Tokens per joule", { k[0].has_speed && k[0].has_power, k[1].has_speed && k[1].has_power },
+          { k[0].tokens_per_joule, k[1].tokens_per_joule }, 3, "tok/J", 1 },
+        { "Cost per million tokens", { k[0].has_cost_per_mtok, k[1].has_cost_per_mtok },
+          { k[0].cost_per_mtok_usd, k[1].cost_per_mtok_usd }, 2, "USD", -1 },
+        { "Price per GB of GPU memory", { k[0].price_per_gb_usd > 0, k[1].price_per_gb_usd > 0 },
+          { k[0].price_per_gb_usd, k[1].price_per_gb_usd }, 1, "USD", -1 },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        cell *row = table_row(v, t);
+        if (!row)
+            return;
+        cell_text(v, &row[0], rows[i].label);
+        for (int j = 0; j < 2; j++) {
+            if (!rows[i].has[j]) {
+                cell_text(v, &row[1 + j], i == 0 ? "unknown" : "-");
+                continue;
+            }
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.*f %s%s", rows[i].dec, rows[i].val[j], rows[i].unit,
+                     i == 0 && k[j].price_basis == FC_PRICE_ESTIMATED ? " (est.)" : "");
+            cell_num(v, &row[1 + j], rows[i].val[j], rows[i].dec, buf);
+        }
+        if (rows[i].has[0] && rows[i].has[1] && rows[i].val[0] != rows[i].val[1]) {
+            bool a = rows[i].better > 0 ? rows[i].val[0] > rows[i].val[1]
+                                        : rows[i].val[0] < rows[i].val[1];
+            row[a ? 1 : 2].mark = true;
+        }
+    }
+    view_text(v, "Llama 3.1 8B at %s runs %.3g h a day (back-to-back requests of %ld tokens in, "
+                 "%ld out) and idles %.3g h, at %.3g USD/kWh; the price is amortised over %.3g "
+                 "years. (est.): a card's launch MSRP plus %.0f USD for a typical host. Card power is "
+                 "the board limit plus %.0f W for the host, an upper bound. 'fitcheck cost' takes "
+                 "other figures.",
+              quant_label(q), p.active_hours_per_day, tmpl->prompt, tmpl->gen,
+              p.idle_hours_per_day, p.price_per_kwh, p.years, FC_HOST_PRICE_USD, FC_HOST_LOAD_W);
+    for (int i = 0; i < 2; i++)
+        if (!k[i].has_speed)
+            view_text(v, "%s cannot run %s at %s: no speed or per-token figures for it.",
+                      s[i].label, m->info.name, quant_label(q));
+        else if (!k[i].has_price)
+            view_text(v, "%s has no launch price in the catalog ('fitcheck cost --system-price').",
+                      s[i].label);
 }

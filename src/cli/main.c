@@ -54,6 +54,7 @@ static const opt_spec *const t_check[] = { check_opts, request_opts, common_opts
 static const opt_spec *const t_plan[] = { plan_opts, request_opts, common_opts, NULL };
 static const opt_spec *const t_recommend[] = { recommend_opts, request_opts, common_opts, NULL };
 static const opt_spec *const t_calibrate[] = { calibrate_opts, common_opts, NULL };
+static const opt_spec *const t_cost[] = { cost_opts, request_opts, common_opts, NULL };
 
 static int cmd_help(cli *c, view *v);
 static int cmd_version(cli *c, view *v);
@@ -86,6 +87,20 @@ static const command commands[] = {
       "side would use), the models only one side can run, and those both run.\n"
       "--gpus applies to both sides; write a side as rtx4090x2 for two of them.",
       t_compare, 2, 2, true },
+    { "cost", cmd_cost, "what a setup costs to buy and run, per token and against an API",
+      "fitcheck cost --hardware <h> --model <m> [--hours-per-day <h>] [--idle-hours <h>]\n"
+      "              [--price-kwh <usd>] [--years <y>] [--api-price-in <usd> --api-price-out <usd>]\n"
+      "              [--system-price <usd>] [--quant <q>] [--gpus <n>] [options]",
+      "The price of the setup (a Mac's or a DGX Spark's launch price; for PC cards the\n"
+      "launch MSRP plus a typical desktop host, an estimate), its load and idle power\n"
+      "(a card's board power limit plus the host: an upper bound), the electricity a\n"
+      "year at the active and idle hours (default 8 h and 16 h at 0.16 USD/kWh), tokens\n"
+      "per joule, the cost per million generated tokens over --years (default 3), the\n"
+      "price per GB of GPU-usable memory and, with API prices (USD per million input\n"
+      "and output tokens), the months until the setup costs less than the API for the\n"
+      "same requests (--prompt tokens in, --gen out, back to back while active).\n"
+      "Example: fitcheck cost rtx4090 llama3.1-8b --api-price-in 0.2 --api-price-out 0.6",
+      t_cost, 0, 2, true },
     { "estimate", cmd_estimate, "memory, fit verdict and speed of one model on one machine",
       "fitcheck estimate --hardware <h> --model <m> [--quant <q>] [--ctx <tokens>]\n"
       "                  [--prompt <p>] [--gen <n>] [--gpus <n>] [--split layer|tensor]\n"
