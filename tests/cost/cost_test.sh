@@ -10,7 +10,8 @@
 #   rtx4090       power_w 450, idle_w 27, price_usd 1599 (msrp), memory_gb 24
 #   m4pro-16c-24  power_w 50,  idle_w 7,  price_usd 1399 (system), gpu_usable_default_gb 18
 #   dgx-spark     power_w 140, idle_w 8,  price_usd 3999 (system), gpu_usable_default_gb 107.52
-#   m4pro-48      power_w 50,  idle_w 7,  no price, gpu_usable_default_gb 36
+#   m4pro-48      power_w 50,  idle_w 7,  price_usd 1999 (system), gpu_usable_default_gb 36
+#   m3-16         power_w 22,  idle_w 5,  no price, gpu_usable_default_gb 12
 #   gtx1650       power_w 75,  idle_w 5,  price_usd 149 (msrp), memory_gb 4
 set -u
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") JSONCHECK=$2 GROUP=$3
@@ -176,16 +177,16 @@ api)
     check "no fit table says so" has_out 'do not apply' && check "no fit n/a" has_out 'cost per Mtok *n/a' && check "no fit no nan" no_nan
   run 0 cost rtx4090 llama3.3-70b --quant q8_0 --no-offload --format csv && check "no fit csv: empty decode" test -z "$(cfield decode_tokens_per_s)" &&
     check "no fit csv: price" cnear system_price_usd 2799 0
-  # no price in the catalog: m4pro-48
-  run 0 cost m4pro-48 llama3.1-8b --format json
+  # no price in the catalog: m3-16 (no source prices the M3 10-core GPU with 16 GB)
+  run 0 cost m3-16 llama3.1-8b --format json
   check "unknown price" jis null system price_usd
   check "unknown basis" jis '"unknown"' system price_basis
   check "unknown: no cost per Mtok" jis null tokens cost_per_mtok_usd
   check "unknown: electricity per Mtok still" jnear 1 1 tokens electricity_per_mtok_usd
-  run 0 cost m4pro-48 llama3.1-8b && check "unknown price says what to do" has_out 'no launch price in the catalog for m4pro-48; pass --system-price'
-  # given: 2000 / 36 = 55.5556 USD/GB
-  run 0 cost m4pro-48 llama3.1-8b --system-price 2000 --format json
-  check "given price per GB" jnear 55.5556 0.0001 system price_per_gb_usd
+  run 0 cost m3-16 llama3.1-8b && check "unknown price says what to do" has_out 'no launch price in the catalog for m3-16; pass --system-price'
+  # given: 2000 / 12 = 166.6667 USD/GB
+  run 0 cost m3-16 llama3.1-8b --system-price 2000 --format json
+  check "given price per GB" jnear 166.6667 0.0001 system price_per_gb_usd
   ;;
 errors)
   run 0 cost --help && check "cost --help" has_out '^usage: fitcheck cost' && check "help names --hours-per-day" has_out '--hours-per-day'
@@ -231,7 +232,15 @@ compare)
   check "cannot run: price" jnear 1349 0 cost a system price_usd
   check "cannot run: electricity" jnear 109.792 0.0001 cost a electricity annual_usd
   run 0 compare gtx1650 rtx4090 --no-offload && check "cannot run is said" has_out 'cannot run Llama 3.1 8B at Q4_K_M'
-  run 0 compare rtx4090 m4pro-48 && check "unknown price is said" has_out 'has no launch price in the catalog'
+  run 0 compare rtx4090 m3-16 && check "unknown price is said" has_out 'has no launch price in the catalog'
+  # the README's demo: m4pro-48 is a Mac mini M4 Pro 14C/20C with 48 GB, 1399 USD + 400 (24 -> 48 GB)
+  # + 200 (chip) = 1999 USD, a whole machine; 1999 / 36 GB = 55.5278 USD/GB
+  run 0 compare rtx4090 m4pro-48 --format json
+  check "m4pro-48: 1999 USD" jnear 1999 0 cost b system price_usd
+  check "m4pro-48: system price" jis '"system"' cost b system price_basis
+  check "m4pro-48: 55.5278 USD/GB" jnear 55.5278 0.0001 cost b system price_per_gb_usd
+  run 0 compare rtx4090 m4pro-48 && check "m4pro-48 price is said" has_out '^System price .* 1999 USD' &&
+    check "m4pro-48 price is known" bash -c "! grep -q 'has no launch price' '$out'"
   ;;
 *) echo "unknown group $GROUP"; exit 2 ;;
 esac
