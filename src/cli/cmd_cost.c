@@ -3,6 +3,7 @@
  * figures come from fc_cost_run() (src/core/cost.c; docs/model.md, "Power
  * and cost"). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -221,6 +222,29 @@ static void kv_num_or_na(view *v, bool has, const char *label, const char *key, 
         kv_na(v, label, key, na);
 }
 
+/* USD per million generated tokens as a chart: this machine with its price
+ * amortised, its electricity alone, and the API for the same requests (the
+ * monthly API bill over the tokens generated in a month). A figure that does
+ * not apply is an empty bar ("n/a"). */
+static void cost_chart(view *v, const fc_cost *k)
+{
+    static const char *const series[] = { "USD per million generated tokens" };
+    block *ch = view_chart(v, "Cost per million generated tokens", "USD/Mtok", 1, series);
+    if (!ch)
+        return;
+    free(ch->empty);
+    ch->empty = view_strdup(v, "n/a");
+    double x = k->has_cost_per_mtok ? k->cost_per_mtok_usd : 0;
+    chart_add(v, ch, "this machine: price + electricity", &x, NULL);
+    x = k->has_electricity_per_mtok ? k->electricity_per_mtok_usd : 0;
+    chart_add(v, ch, "this machine: electricity only", &x, NULL);
+    if (k->has_api) {
+        double per_month = k->tokens_per_year / 12.0;
+        x = per_month > 0 ? k->api_monthly_usd / per_month * 1e6 : 0;
+        chart_add(v, ch, "the API, same requests", &x, NULL);
+    }
+}
+
 int cmd_cost(cli *c, view *v)
 {
     const char *hw, *model;
@@ -395,6 +419,7 @@ int cmd_cost(cli *c, view *v)
                   : !k.has_price ? "needs a price (--system-price)"
                                  : nopower);
     }
+    cost_chart(v, &k);
     if (k.price_basis == FC_PRICE_ESTIMATED)
         view_text(v, "The price is an estimate: the cards' launch MSRP (USD) plus %.0f USD for a "
                      "typical desktop host.", FC_HOST_PRICE_USD);

@@ -1,4 +1,5 @@
 /* cmd_estimate.c - 'fitcheck estimate': one model on one setup, in full. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -119,6 +120,34 @@ static void bench_line(char *buf, size_t n, const fc_request *r, const fc_estima
     snprintf(buf, n, "llama-bench -m %s%s%s%s -p %ld -n %ld -ngl %d%s", r->model->info.id,
              file ? "" : "-", file ? "" : r->quant->info.name, file ? "" : ".gguf", r->prompt,
              r->gen, e->offload_mode == FC_OFFLOAD_LAYERS ? e->gpu_layers : 99, extra);
+}
+
+/* Where GPU memory goes, as a chart in GiB: each part of what must sit in
+ * GPU memory, the total, and what the devices offer. */
+static void memory_chart(view *v, const fc_estimate *e)
+{
+    static const char *const series[] = { "GiB" };
+    block *ch = view_chart(v, "GPU memory", "GiB", 1, series);
+    if (!ch)
+        return;
+    free(ch->empty);
+    ch->empty = view_strdup(v, "none");
+    double x = e->weights_gpu_bytes / GIB;
+    chart_add(v, ch, "weights on GPU", &x, NULL);
+    char label[64];
+    if (e->users > 1)
+        snprintf(label, sizeof label, "KV cache, %d users", e->users);
+    else
+        snprintf(label, sizeof label, "KV cache");
+    x = (e->kv_cache_bytes + e->state_bytes) / GIB;
+    chart_add(v, ch, label, &x, NULL);
+    x = e->overhead_bytes / GIB;
+    chart_add(v, ch, "runtime overhead", &x, NULL);
+    x = e->gpu_needed_bytes / GIB;
+    chart_add(v, ch, "needed", &x, NULL);
+    x = (e->needs_wired_limit_raise ? e->wired_limit_max_bytes : e->available_bytes) / GIB;
+    chart_add(v, ch, e->needs_wired_limit_raise ? "available, limit raised" : "available", &x,
+              NULL);
 }
 
 int cmd_estimate(cli *c, view *v)
@@ -272,6 +301,7 @@ int cmd_estimate(cli *c, view *v)
         kv_add_num(v, "interconnect per token", "interconnect_ms_per_token",
                    e.interconnect_ms_per_token, 3, "ms", buf);
     }
+    memory_chart(v, &e);
     view_text(v, "Measure it: %s", bench);
     if (explain) {
         view_kv(v, "How each figure was computed");

@@ -261,8 +261,8 @@ static int emit(cli *c, const view *v)
     if (strcmp(c->format, "svg") == 0 && !view_has_chart(v)) {
         fclose(mem);
         free(buf);
-        return cli_error(c, "--format svg: '%s' has no chart; svg is available for compare "
-                            "and model (html for every command)", c->cmd);
+        return cli_error(c, "--format svg: '%s' has no chart; svg is available for compare, "
+                            "model, estimate and cost (html for every command)", c->cmd);
     }
     if (strcmp(c->format, "json") == 0)
         rc = render_json(mem, v, &c->ropts);

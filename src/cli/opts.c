@@ -11,7 +11,7 @@
 const opt_spec common_opts[] = {
     { "help", 'h', OPT_HELP, NULL, "show this help and exit" },
     { "format", 'f', OPT_FORMAT, "FMT", "output format: table (default), markdown, json, csv, html (a self-contained "
-      "page), svg (the charts; compare and model)" },
+      "page), svg (the charts; compare, model, estimate, cost)" },
     { "catalog", 0, OPT_CATALOG, "FILE",
       "add a catalog file whose entries extend or override the embedded ones (repeatable; "
       "also FITCHECK_CATALOG=FILE[:FILE...])" },

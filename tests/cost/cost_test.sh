@@ -157,6 +157,14 @@ api)
     check "api csv" cnear months_to_break_even "$(awk -v a="$api" 'BEGIN { print 2799 / (a - 25.4624) }')" 0.06
   run 0 cost rtx4090 llama3.1-8b --quant q4_k_m --api-price-in 0.2 --api-price-out 0.6 --format markdown &&
     check "api markdown" has_out '^| break even after |'
+  # the chart of USD per million generated tokens: the API's bar is the price of a
+  # request over its output, 179.2e-6 USD / 128 tokens x 1e6 = 1.40 USD/Mtok
+  run 0 cost rtx4090 llama3.1-8b --quant q4_k_m --api-price-in 0.2 --api-price-out 0.6 &&
+    check "cost chart" has_out 'Cost per million generated tokens (USD/Mtok)' &&
+    check "API bar: 1.4" has_out 'the API, same requests .* 1\.4$'
+  run 0 cost rtx4090 llama3.1-8b --quant q4_k_m --api-price-in 0.2 --api-price-out 0.6 --format svg &&
+    check "cost svg" has_out '^<svg ' && check "cost svg API bar" has_out '>1\.4<'
+  run 0 cost rtx4090 llama3.1-8b --quant q4_k_m --format html && check "cost html" has_out '<svg'
   # "never": at 0.001 USD per million tokens a month of requests costs well under a dollar,
   # less than the 25.46 USD of electricity
   run 0 cost rtx4090 llama3.1-8b --api-price-in 0.001 --api-price-out 0.001 --format json

@@ -199,7 +199,7 @@ svg)
   "$BIN" model llama3.1-8b --format csv >"$out" 2>/dev/null
   check "model svg: N in the title is the device count ($n)" test "${n:-0}" -eq $(($(wc -l <"$out") - 1))
   run 0 model llama3.3-70b --vendor apple --format svg && check "model svg: filters" has_out 'Apple M'
-  for cmd in "list hardware" "estimate rtx4090 llama3.1-8b" "hardware rtx4090" "show rtx4090"; do
+  for cmd in "list hardware" "hardware rtx4090" "show rtx4090"; do
     name=${cmd%% *}
     # shellcheck disable=SC2086
     run 2 $cmd --format svg && check "$name svg: one-line error naming the command" bash -c "grep -q \"^fitcheck: --format svg: '$name' has no chart\" '$err' && [ \$(wc -l <'$err') -eq 1 ]" && check "$name svg: nothing on stdout" empty_out

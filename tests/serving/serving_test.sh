@@ -50,6 +50,9 @@ run 0 $E --users 4 && check "table: per user" has_out 'decode, per user' &&
   check "table: all users" has_out 'decode, all users' && check "table: continuous batching named" has_out 'continuous batching' &&
   check "table: KV per user" has_out '4 users x 1.00 GiB' && check "table: most users" has_out 'most users *18' &&
   check "batched bench command" has_out 'llama-batched-bench .* -c 32768 .* -npl 4'
+# the memory chart: KV for 4 users is 4 x 1 GiB = 4.0, available 23.5 GiB
+run 0 $E --users 4 --format svg && check "svg: KV bar" has_out '>KV cache, 4 users<' && check "svg: 4.0 GiB" has_out '>4\.0<' &&
+  check "svg: available 23.5" has_out '>23\.5<'
 run 0 $E --users 4 --format markdown && check "markdown: all users" has_out '| decode, all users |' && check "markdown: most users" has_out '| most users | 18 |'
 run 0 $E --users 4 --format csv && check "csv" csv_ok && check "csv: max_users column" bash -c "head -1 '$out' | grep -q max_users" &&
   check "csv: total column" bash -c "head -1 '$out' | grep -q decode_tokens_per_s_total"
@@ -97,6 +100,10 @@ run 0 estimate m3ultra-512 deepseek-r1 --quant q8_0 --nodes 2 && check "table: m
   check "table: link" has_out 'tb5 between machines' && check "rpc hint" has_out -- '--rpc'
 run 0 estimate m3ultra-512 deepseek-r1 --quant q8_0 --nodes 2 --format markdown && check "markdown machines" has_out '2 machines of'
 run 0 estimate m3ultra-512 deepseek-r1 --quant q8_0 --nodes 2 --format csv && check "csv machines" csv_ok
+run 0 estimate m3ultra-512 deepseek-r1 --quant q8_0 --nodes 2 --format svg && check "svg machines" has_out '2 machines of Apple M3 Ultra'
+run 0 estimate m3ultra-512 deepseek-r1 --quant q8_0 --nodes 2 --format html && check "html machines" has_out '2 machines of Apple M3 Ultra'
+run 0 compare rtx5090 m4pro-48 --users 8 --format svg && check "compare svg with users" has_out '^<svg '
+run 0 compare rtx4090,rtx3090 m4max-128 --format html && check "compare html mixed side" has_out 'GeForce RTX 4090 + GeForce RTX 3090'
 
 # ---- the articles' big cases: DeepSeek-R1 671B at Q4_K_M ----
 # 671.026e9 x 4.8944 / 8 = 410.5e9 B = 382.3 GiB of weights.
