@@ -10,6 +10,7 @@
  * given, later ids replacing earlier ones, exactly as at run time. A file
  * the loader rejects, or a catalog that fails fc_catalog_validate(), stops
  * the build with the loader's message; OUT.c is then left untouched. */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <math.h>
@@ -39,7 +40,7 @@ static char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        die("%s: cannot open", path);
+        die("%s: cannot open: %s", path, strerror(errno));
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     for (;;) {
