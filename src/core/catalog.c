@@ -1,4 +1,6 @@
-/* catalog.c - parse catalog JSON documents into plain structs, merge by id. */
+/* catalog.c - parse catalog JSON documents into plain structs, merge by id.
+ * Each kind's entries sit in one array with a hash index by id beside it;
+ * the embedded catalog arrives pre-parsed (fc__catalog_install). */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -12,21 +14,26 @@
 
 #include "internal.h"
 
-/* Keys under which one entry can be found (id, name, aliases). */
-typedef struct keyset {
-    const char **keys;
-    size_t count;
-} keyset;
+/* Keys under which one entry can be found (id, name, aliases): fc_keyset. */
+typedef fc_keyset keyset;
 
 typedef struct store {
-    char *items;    /* count * size bytes */
-    keyset *keys;   /* parallel to items */
+    char *items;     /* count * size bytes */
+    keyset *keys;    /* parallel to items */
     size_t count, cap, size;
+    /* open addressing by id: entry index + 1, 0 = empty slot; 2 * cap
+     * slots (a power of two), rebuilt when cap grows */
+    uint32_t *index;
+    size_t index_mask;
 } store;
 
 struct fc_catalog {
     fc_arena arena;
     store kinds[FC_KIND_COUNT];
+    /* quants with ladder > 0 as (ladder << 32 | index), sorted: the order
+     * fc_best_quant walks; capacity follows the quant store's */
+    uint64_t *ladder;
+    size_t n_ladder;
 };
 
 static const size_t kind_size[FC_KIND_COUNT] = {
@@ -62,8 +69,11 @@ static void store_free(store *s)
 {
     free(s->items);
     free(s->keys);
+    free(s->index);
     s->items = NULL;
     s->keys = NULL;
+    s->index = NULL;
+    s->index_mask = 0;
     s->count = s->cap = 0;
 }
 
@@ -73,27 +83,9 @@ void fc_catalog_free(fc_catalog *cat)
         return;
     for (int k = 0; k < FC_KIND_COUNT; k++)
         store_free(&cat->kinds[k]);
+    free(cat->ladder);
     fc__arena_free(&cat->arena);
     free(cat);
-}
-
-static int store_reserve(store *s, size_t n)
-{
-    if (n <= s->cap)
-        return 0;
-    size_t cap = s->cap ? s->cap * 2 : 64;
-    while (cap < n)
-        cap *= 2;
-    char *items = realloc(s->items, cap * s->size);
-    if (!items)
-        return -1;
-    s->items = items;
-    keyset *keys = realloc(s->keys, cap * sizeof *keys);
-    if (!keys)
-        return -1;
-    s->keys = keys;
-    s->cap = cap;
-    return 0;
 }
 
 static void *store_at(const store *s, size_t i) { return s->items + i * s->size; }
@@ -102,6 +94,160 @@ static const fc_entry_info *store_info(const store *s, size_t i)
 {
     /* every entry struct starts with its fc_entry_info */
     return (const fc_entry_info *)store_at(s, i);
+}
+
+/* FNV-1a */
+static uint32_t hash_id(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        h = (h ^ *c) * 16777619u;
+    return h;
+}
+
+/* Enter entry i (already in place, id not yet indexed) in the index. The
+ * index has room: it holds 2 * cap slots for at most cap entries. */
+static void index_put(store *s, size_t i)
+{
+    size_t h = hash_id(store_info(s, i)->id) & s->index_mask;
+    while (s->index[h])
+        h = (h + 1) & s->index_mask;
+    s->index[h] = (uint32_t)(i + 1);
+}
+
+static size_t find_index_by_id(const store *s, const char *id)
+{
+    if (!s->index) /* no entries yet */
+        return (size_t)-1;
+    size_t h = hash_id(id) & s->index_mask;
+    for (uint32_t v; (v = s->index[h]) != 0; h = (h + 1) & s->index_mask)
+        if (strcmp(store_info(s, v - 1)->id, id) == 0)
+            return v - 1;
+    return (size_t)-1;
+}
+
+/* Room for n entries, so that appending up to n can no longer fail. */
+static int store_reserve(store *s, size_t n)
+{
+    if (n <= s->cap)
+        return 0;
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    while (cap < n)
+        cap *= 2;
+    if (cap > UINT32_MAX / 2)
+        return -1;
+    uint32_t *index = calloc(cap * 2, sizeof *index);
+    if (!index)
+        return -1;
+    char *items = realloc(s->items, cap * s->size);
+    if (!items) {
+        free(index);
+        return -1;
+    }
+    s->items = items;
+    keyset *keys = realloc(s->keys, cap * sizeof *keys);
+    if (!keys) {
+        free(index);
+        return -1;
+    }
+    s->keys = keys;
+    s->cap = cap;
+    free(s->index);
+    s->index = index;
+    s->index_mask = cap * 2 - 1;
+    for (size_t i = 0; i < s->count; i++)
+        index_put(s, i);
+    return 0;
+}
+
+/* Put entry (s->size bytes) with its keys in: replace the entry with the
+ * same id in place, or append. The store must have room (store_reserve). */
+static void store_put(store *s, const void *entry, keyset keys)
+{
+    size_t at = find_index_by_id(s, ((const fc_entry_info *)entry)->id);
+    bool append = at == (size_t)-1;
+    if (append)
+        at = s->count++;
+    memcpy(store_at(s, at), entry, s->size);
+    s->keys[at] = keys;
+    if (append)
+        index_put(s, at);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Room in the ladder for every quant the store can hold. */
+static int kind_reserve(fc_catalog *cat, fc_kind kind, size_t n)
+{
+    store *s = &cat->kinds[kind];
+    size_t old = s->cap;
+    if (store_reserve(s, n) != 0)
+        return -1;
+    if (kind == FC_KIND_QUANT && (s->cap != old || !cat->ladder)) {
+        uint64_t *l = realloc(cat->ladder, s->cap * sizeof *l);
+        if (!l)
+            return -1;
+        cat->ladder = l;
+    }
+    return 0;
+}
+
+/* After the quants changed: the ladder walk again (ladder rank, then
+ * catalog order). Cannot fail: kind_reserve made the room. */
+static void ladder_update(fc_catalog *cat)
+{
+    const store *s = &cat->kinds[FC_KIND_QUANT];
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const fc_quant *q = store_at(s, i);
+        if (q->ladder > 0)
+            cat->ladder[n++] = (uint64_t)(unsigned)q->ladder << 32 | (uint64_t)i;
+    }
+    qsort(cat->ladder, n, sizeof *cat->ladder, cmp_u64);
+    cat->n_ladder = n;
+}
+
+size_t fc__catalog_ladder_count(const fc_catalog *cat) { return cat->n_ladder; }
+
+const fc_quant *fc__catalog_ladder_quant(const fc_catalog *cat, size_t k)
+{
+    if (k >= cat->n_ladder)
+        return NULL;
+    return store_at(&cat->kinds[FC_KIND_QUANT], (size_t)(cat->ladder[k] & 0xffffffffu));
+}
+
+size_t fc__catalog_index(const fc_catalog *cat, fc_kind kind, const char *id)
+{
+    if ((unsigned)kind >= FC_KIND_COUNT || !id)
+        return (size_t)-1;
+    return find_index_by_id(&cat->kinds[kind], id);
+}
+
+fc_keyset fc__catalog_keys(const fc_catalog *cat, fc_kind kind, size_t i)
+{
+    fc_keyset none = { NULL, 0 };
+    if ((unsigned)kind >= FC_KIND_COUNT || i >= cat->kinds[kind].count)
+        return none;
+    return cat->kinds[kind].keys[i];
+}
+
+fc_status fc__catalog_install(fc_catalog *cat, fc_kind kind, const void *entries,
+                              const fc_keyset *keys, size_t n, fc_error *err)
+{
+    if ((unsigned)kind >= FC_KIND_COUNT)
+        return fc__fail(err, FC_ERR_FIELD, "unknown kind");
+    store *s = &cat->kinds[kind];
+    if (kind_reserve(cat, kind, s->count + n) != 0)
+        return fc__fail(err, FC_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        store_put(s, (const char *)entries + i * s->size, keys[i]);
+    if (kind == FC_KIND_QUANT)
+        ladder_update(cat);
+    return FC_OK;
 }
 
 size_t fc_catalog_count(const fc_catalog *cat, fc_kind kind)
@@ -698,14 +844,6 @@ static void line_col(const char *json, size_t len, const char *at, int *line, in
     }
 }
 
-static size_t find_index_by_id(const store *s, const char *id)
-{
-    for (size_t i = 0; i < s->count; i++)
-        if (strcmp(store_info(s, i)->id, id) == 0)
-            return i;
-    return (size_t)-1;
-}
-
 static const fc_model *find_model_for_base(const fc_catalog *cat, const store *staged,
                                            const char *id)
 {
@@ -721,9 +859,10 @@ static const fc_model *find_model_for_base(const fc_catalog *cat, const store *s
 static bool make_keys(fc_arena *a, const fc_entry_info *info, keyset *ks)
 {
     size_t n = 2 + info->aliases.count;
-    ks->keys = fc__arena_alloc(a, n * sizeof *ks->keys);
-    if (!ks->keys)
+    const char **keys = fc__arena_alloc(a, n * sizeof *keys);
+    if (!keys)
         return false;
+    ks->keys = keys;
     ks->count = 0;
     const char *names[2] = { info->id, info->name };
     for (size_t i = 0; i < n; i++) {
@@ -732,8 +871,8 @@ static bool make_keys(fc_arena *a, const fc_entry_info *info, keyset *ks)
         fc_name_key(src, key, sizeof key);
         if (!key[0])
             continue;
-        ks->keys[ks->count] = fc__arena_strdup(a, key);
-        if (!ks->keys[ks->count])
+        keys[ks->count] = fc__arena_strdup(a, key);
+        if (!keys[ks->count])
             return false;
         ks->count++;
     }
@@ -823,25 +962,30 @@ static fc_status parse_section(fc_catalog *cat, const cJSON *root, fc_kind kind,
                             p->origin, info->id, kind_section[kind]);
         if (!make_keys(p->arena, info, &staged->keys[staged->count]))
             return fc__fail(p->err, FC_ERR_NOMEM, "%s: out of memory", p->origin);
+        index_put(staged, staged->count);
         staged->count++;
     }
     return FC_OK;
 }
 
-static fc_status commit(fc_catalog *cat, fc_kind kind, store *staged)
+/* Room for a document's entries of every kind, before any goes in: a
+ * document is added whole or not at all. */
+static fc_status reserve_all(fc_catalog *cat, const store *staged)
+{
+    for (int k = 0; k < FC_KIND_COUNT; k++)
+        if (staged[k].count &&
+            kind_reserve(cat, (fc_kind)k, cat->kinds[k].count + staged[k].count) != 0)
+            return FC_ERR_NOMEM;
+    return FC_OK;
+}
+
+static void commit(fc_catalog *cat, fc_kind kind, const store *staged)
 {
     store *s = &cat->kinds[kind];
-    if (store_reserve(s, s->count + staged->count) != 0)
-        return FC_ERR_NOMEM;
-    for (size_t i = 0; i < staged->count; i++) {
-        const fc_entry_info *info = store_info(staged, i);
-        size_t at = find_index_by_id(s, info->id);
-        if (at == (size_t)-1)
-            at = s->count++;
-        memcpy(store_at(s, at), store_at(staged, i), s->size);
-        s->keys[at] = staged->keys[i];
-    }
-    return FC_OK;
+    for (size_t i = 0; i < staged->count; i++)
+        store_put(s, store_at(staged, i), staged->keys[i]);
+    if (kind == FC_KIND_QUANT && staged->count)
+        ladder_update(cat);
 }
 
 fc_status fc_catalog_add_json(fc_catalog *cat, const char *json, size_t len,
@@ -909,9 +1053,10 @@ fc_status fc_catalog_add_json(fc_catalog *cat, const char *json, size_t len,
     }
     for (int k = 0; k < FC_KIND_COUNT && st == FC_OK; k++)
         st = parse_section(cat, root, (fc_kind)k, &staged[k], &p);
+    if (st == FC_OK && reserve_all(cat, staged) != FC_OK)
+        st = fc__fail(err, FC_ERR_NOMEM, "%s: out of memory", origin);
     for (int k = 0; k < FC_KIND_COUNT && st == FC_OK; k++)
-        if (commit(cat, (fc_kind)k, &staged[k]) != FC_OK)
-            st = fc__fail(err, FC_ERR_NOMEM, "%s: out of memory", origin);
+        commit(cat, (fc_kind)k, &staged[k]);
 out:
     for (int k = 0; k < FC_KIND_COUNT; k++)
         store_free(&staged[k]);
@@ -969,17 +1114,18 @@ fc_status fc_catalog_find(const fc_catalog *cat, fc_kind kind, const char *name,
         return fc__fail(err, FC_ERR_NOT_FOUND, "unknown kind");
     const store *s = &cat->kinds[kind];
     const char *label = kind_label[kind];
-    char key[256];
-    fc_name_key(name ? name : "", key, sizeof key);
-    if (!key[0])
+    /* the characters fc_name_key() drops: nothing else = an empty key */
+    if (!name || name[strspn(name, " -_.\t")] == '\0')
         return fc__fail(err, FC_ERR_NOT_FOUND, "empty %s name", label);
 
-    /* 1. exact id, 2. exact alias or name */
-    for (size_t i = 0; i < s->count; i++)
-        if (strcmp(store_info(s, i)->id, name) == 0) {
-            *index = i;
-            return FC_OK;
-        }
+    /* 1. exact id (a hash lookup), 2. exact alias or name */
+    size_t exact = find_index_by_id(s, name);
+    if (exact != (size_t)-1) {
+        *index = exact;
+        return FC_OK;
+    }
+    char key[256];
+    fc_name_key(name, key, sizeof key);
     size_t found = (size_t)-1, n_found = 0;
     /* an id (keys[0]) outranks the aliases and names of other entries */
     for (size_t i = 0; i < s->count; i++)
@@ -1191,15 +1337,13 @@ static fc_status add_entry(fc_catalog *cat, fc_kind kind, const void *entry, con
                         fc_kind_name(kind));
     store *s = &cat->kinds[kind];
     keyset ks;
-    if (store_reserve(s, s->count + 1) != 0 || !make_keys(&cat->arena, info, &ks))
+    if (kind_reserve(cat, kind, s->count + 1) != 0 || !make_keys(&cat->arena, info, &ks))
         return fc__fail(err, FC_ERR_NOMEM, "%s: out of memory", info->id);
-    size_t at = find_index_by_id(s, info->id);
-    if (at == (size_t)-1)
-        at = s->count++;
-    memcpy(store_at(s, at), entry, s->size);
-    s->keys[at] = ks;
+    store_put(s, entry, ks);
+    if (kind == FC_KIND_QUANT)
+        ladder_update(cat);
     if (out)
-        *out = store_at(s, at);
+        *out = store_at(s, find_index_by_id(s, info->id));
     return FC_OK;
 }
 

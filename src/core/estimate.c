@@ -828,55 +828,63 @@ const fc_link *fc_default_link(const fc_catalog *cat, const fc_hardware *hw)
     return l;
 }
 
-static bool quant_allowed(const fc_model *m, const fc_quant *q, int *rank)
+/* Whether the auto search may try q: its format is the one the backend runs. */
+static bool quant_allowed(const fc_request *req, const fc_quant *q)
 {
-    if (m->quants.count > 0) {
-        for (size_t i = 0; i < m->quants.count; i++)
-            if (strcmp(m->quants.items[i], q->info.id) == 0) {
-                *rank = (int)i + 1;
-                return true;
-            }
-        return false;
-    }
-    *rank = q->ladder;
-    return q->ladder > 0;
+    return !req->backend || !req->backend->quant_format ||
+           strcmp(q->format, req->backend->quant_format) == 0;
 }
 
+/*
+ * Walk the ladder from the highest precision down; the first quant that
+ * fits wins. A model's quant list gives the order (a quant's rank is its
+ * first place in the list); else the quants' ladder ranks do, in the order
+ * the catalog keeps (ties to the earlier entry; once a quant of a rank did
+ * not fit, the others of that rank are skipped).
+ */
 const fc_quant *fc_best_quant(const fc_catalog *cat, const fc_request *req, fc_estimate *out)
 {
-    const fc_quant *best = NULL;
-    int best_rank = 0;
     fc_estimate tmp;
-    size_t nq = fc_catalog_count(cat, FC_KIND_QUANT);
-    /* walk the ladder from the highest precision down: the first that fits wins */
-    for (;;) {
-        const fc_quant *next = NULL;
-        int next_rank = 0;
-        for (size_t i = 0; i < nq; i++) {
-            const fc_quant *q = fc_catalog_quant(cat, i);
-            int rank;
-            if (!quant_allowed(req->model, q, &rank))
+    const fc_model *m = req->model;
+    bool listed = m && m->quants.count > 0;
+    size_t n = listed ? m->quants.count : fc__catalog_ladder_count(cat);
+    int tried = 0; /* ladder rank that did not fit */
+    for (size_t k = 0; k < n; k++) {
+        const fc_quant *q;
+        if (listed) {
+            size_t at = fc__catalog_index(cat, FC_KIND_QUANT, m->quants.items[k]);
+            if (at == (size_t)-1)
                 continue;
-            if (req->backend && req->backend->quant_format &&
-                strcmp(q->format, req->backend->quant_format) != 0)
+            q = fc_catalog_quant(cat, at);
+        } else {
+            q = fc__catalog_ladder_quant(cat, k);
+            if (q->ladder == tried)
                 continue;
-            if (rank <= best_rank)
-                continue;
-            if (!next || rank < next_rank) {
-                next = q;
-                next_rank = rank;
-            }
         }
-        if (!next)
-            return NULL;
+        if (!quant_allowed(req, q))
+            continue;
+        if (listed) {
+            bool seen = false; /* listed twice: tried at its first place */
+            for (size_t j = 0; j < k && !seen; j++)
+                seen = strcmp(m->quants.items[j], m->quants.items[k]) == 0;
+            if (seen)
+                continue;
+        }
         fc_request r = *req;
-        r.quant = next;
+        r.quant = q;
         if (fc_estimate_run(&r, &tmp, NULL) == FC_OK && tmp.fits) {
-            best = next;
-            if (out)
-                *out = tmp;
-            return best;
+            if (out) {
+                /* all but the unused trace lines (most of the 9 KB): a
+                 * caller's array of estimates stays mostly untouched */
+                size_t head = offsetof(fc_estimate, terms) +
+                              (size_t)tmp.n_terms * sizeof tmp.terms[0];
+                size_t tail = offsetof(fc_estimate, terms) + sizeof tmp.terms;
+                memcpy(out, &tmp, head);
+                memcpy((char *)out + tail, (const char *)&tmp + tail, sizeof tmp - tail);
+            }
+            return q;
         }
-        best_rank = next_rank;
+        tried = q->ladder;
     }
+    return NULL;
 }

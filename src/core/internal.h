@@ -37,6 +37,35 @@ void fc__arena_free(fc_arena *a);
 char *fc__catalog_strdup(fc_catalog *cat, const char *s);
 void *fc__catalog_alloc(fc_catalog *cat, size_t size);
 
+/* The lookup keys of one entry: fc_name_key() of its id, name and aliases,
+ * empty keys left out. fc_catalog_find() matches names against them. */
+typedef struct fc_keyset {
+    const char *const *keys;
+    size_t count;
+} fc_keyset;
+
+/*
+ * Add n entries of one kind that are already parsed and checked (the
+ * embedded catalog: static data made by tools/embed.c), with their keys:
+ * an entry whose id exists replaces it, the others are appended, as
+ * fc_catalog_add_json() does. Nothing is copied but the entry structs: their
+ * strings and the keys must outlive the catalog. On error (no memory) the
+ * catalog is unchanged.
+ */
+fc_status fc__catalog_install(fc_catalog *cat, fc_kind kind, const void *entries,
+                              const fc_keyset *keys, size_t n, fc_error *err);
+
+/* The keys of entry i ({NULL, 0} when out of range). */
+fc_keyset fc__catalog_keys(const fc_catalog *cat, fc_kind kind, size_t i);
+
+/* Index of the entry whose id is exactly `id` (a hash lookup), or (size_t)-1. */
+size_t fc__catalog_index(const fc_catalog *cat, fc_kind kind, const char *id);
+
+/* The quants with ladder > 0 in the order of the automatic search: by
+ * ladder rank, then catalog order (kept up to date as quants are added). */
+size_t fc__catalog_ladder_count(const fc_catalog *cat);
+const fc_quant *fc__catalog_ladder_quant(const fc_catalog *cat, size_t k);
+
 /* Levenshtein distance, capped: returns cap + 1 when larger. */
 size_t fc__edit_distance(const char *a, const char *b, size_t cap);
 
