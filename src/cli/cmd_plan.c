@@ -54,16 +54,28 @@ static void llama_line(char *buf, size_t n, const fc_request *r, const fc_estima
     if (r->kv_type != FC_KV_F16)
         u += (size_t)snprintf(extra + u, sizeof extra - u, " -fa on -ctk %s -ctv %s",
                               fc_kv_type_name(r->kv_type), fc_kv_type_name(r->kv_type));
-    if (r->gpus > 1 && u < sizeof extra) {
+    if (r->gpus + r->n_others > 1 && u < sizeof extra) {
+        /* -ts: shares of the layers; by memory for different GPUs */
         u += (size_t)snprintf(extra + u, sizeof extra - u, " -sm %s -ts ",
                               r->split == FC_SPLIT_TENSOR ? "row" : "layer");
         for (int g = 0; g < r->gpus && u < sizeof extra; g++)
-            u += (size_t)snprintf(extra + u, sizeof extra - u, "%s1", g ? "," : "");
+            u += (size_t)snprintf(extra + u, sizeof extra - u, "%s%.4g", g ? "," : "",
+                                  r->n_others ? r->hardware->memory_gb : 1.0);
+        for (int g = 0; g < r->n_others && u < sizeof extra; g++)
+            u += (size_t)snprintf(extra + u, sizeof extra - u, ",%.4g", r->others[g]->memory_gb);
     }
     if (n_cpu_moe > 0 && u < sizeof extra)
         u += (size_t)snprintf(extra + u, sizeof extra - u, " --n-cpu-moe %d", n_cpu_moe);
+    if (r->nodes > 1 && u < sizeof extra)
+        u += (size_t)snprintf(extra + u, sizeof extra - u,
+                              " --rpc <%d other machines running rpc-server>", r->nodes - 1);
     (void)e;
-    snprintf(buf, n, "llama-server -m %s -c %ld -ngl %d%s", model, ctx, ngl, extra);
+    /* the server divides -c among its -np slots: each user gets ctx */
+    if (r->users > 1)
+        snprintf(buf, n, "llama-server -m %s -c %ld -np %d -ngl %d%s", model, ctx * r->users,
+                 r->users, ngl, extra);
+    else
+        snprintf(buf, n, "llama-server -m %s -c %ld -ngl %d%s", model, ctx, ngl, extra);
 }
 
 static plan_opt *add_opt(plan_opt *opts, int *n)
@@ -248,9 +260,18 @@ int cmd_plan(cli *c, view *v)
                                : strcmp(t.quant->family, "awq") == 0 ? " --quantization awq"
                                : strcmp(t.quant->family, "gptq") == 0 ? " --quantization gptq"
                                                                       : "";
-            char tp[48] = "";
-            if (t.gpus > 1)
-                snprintf(tp, sizeof tp, " --tensor-parallel-size %d", t.gpus);
+            char tp[96] = "";
+            int w = 0;
+            if (t.n_others > 0) /* different GPUs: stages, not tensor shards */
+                w = snprintf(tp, sizeof tp, " --pipeline-parallel-size %d",
+                             (t.gpus + t.n_others) * (t.nodes > 1 ? t.nodes : 1));
+            else if (t.gpus > 1)
+                w = snprintf(tp, sizeof tp, " --tensor-parallel-size %d", t.gpus);
+            if (t.n_others == 0 && t.nodes > 1 && w >= 0 && (size_t)w < sizeof tp)
+                w += snprintf(tp + w, sizeof tp - (size_t)w, " --pipeline-parallel-size %d",
+                              t.nodes);
+            if (t.users > 1 && w >= 0 && (size_t)w < sizeof tp)
+                snprintf(tp + w, sizeof tp - (size_t)w, " --max-num-seqs %d", t.users);
             snprintf(o->line, sizeof o->line,
                      "vllm serve %s --max-model-len %ld --gpu-memory-utilization 0.90%s%s",
                      t.model->hf_repo ? t.model->hf_repo : t.model->info.id, ctx, tp, qarg);
@@ -258,7 +279,7 @@ int cmd_plan(cli *c, view *v)
     }
     /* MLX on Apple silicon */
     const fc_backend *mlx = fc_find_backend(c->cat, "mlx", NULL);
-    if (!gguf_file && mlx && r.gpus == 1 &&
+    if (!gguf_file && mlx && r.gpus == 1 && r.nodes <= 1 &&
         (hw_runs_backend(r.hardware, "mlx") || strcmp(r.hardware->vendor, "apple") == 0)) {
         static const char *const prefer[] = { "mlx-bf16", "mlx-8bit", "mlx-6bit", "mlx-4bit",
                                               "mlx-3bit", NULL };

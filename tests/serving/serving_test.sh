@@ -114,6 +114,17 @@ run 0 estimate rtx-pro-6000x5 deepseek-r1 --quant q4_k_m --format json && check 
 # 4 x RTX 5090: 4 x 31.5 = 126 GiB, plus 60 GiB of free RAM (64 - 4): no
 run 0 estimate rtx5090x4 deepseek-r1 --quant q4_k_m --format json && check "R1 Q4 on 4 x RTX 5090: no" is verdict no
 
+# ---- plan: the server lines ----
+# llama-server divides -c among its -np slots: each of 4 users gets the context shown
+run 0 plan rtx4090 llama3.1-8b --users 4 && check "plan: -np 4" has_out 'llama-server .* -np 4 '
+ctx=$(sed -n 's/^1 .*llama\.cpp  *F16  *\([0-9][0-9]*\) .*/\1/p' "$out" | head -1)
+check "plan: -c is 4 x the context ($ctx)" has_out "llama-server -m llama3.1-8b-F16.gguf -c $((ctx * 4)) -np 4 "
+check "plan: vllm --max-num-seqs 4" has_out 'vllm serve .* --max-num-seqs 4'
+# different GPUs: -ts in proportion to their memory (24 and 24 GiB)
+run 0 plan rtx4090,rtx3090 llama3.3-70b && check "plan: -ts by memory" has_out -- '-sm layer -ts 24,24'
+run 0 plan m3ultra-512 deepseek-r1 --nodes 2 && check "plan: rpc" has_out -- '--rpc <1 other machines' &&
+  check "plan: no single-machine mlx line for two machines" bash -c "! grep -q mlx_lm.server '$out'"
+
 # ---- errors: one line, exit 2 ----
 for bad in "--users 0" "--users -1" "--users lots" "--users 100000" "--nodes 0" "--nodes 2000" "--nodes x"; do
   run 2 estimate rtx4090 llama3.1-8b $bad && check "$bad: one line" one_line_err && check "$bad: empty stdout" empty_out
