@@ -56,10 +56,22 @@ int cmd_hardware(cli *c, view *v)
     char who[320];
     setup_label(who, sizeof who, &tmpl, false);
     view_heading(v, "What %s can run", who);
-    view_text(v, "%.4g GiB %s at %.4g GB/s, %.4g FP16 TFLOPS, %s backend; context %ld tokens, "
-                 "prompt %ld, generate %ld.",
-              hw->memory_gb, hw->memory_type, hw->bandwidth_gbs, hw->fp16_tflops,
-              tmpl.backend->info.id, tmpl.context, tmpl.prompt, tmpl.gen);
+    if (tmpl.n_others > 0 || tmpl.nodes > 1) {
+        double mem = hw->memory_gb * tmpl.gpus;
+        for (int i = 0; i < tmpl.n_others; i++)
+            mem += tmpl.others[i]->memory_gb;
+        int machines = tmpl.nodes > 1 ? tmpl.nodes : 1;
+        view_text(v, "%.4g GiB in all on %d devices%s, %s backend; context %ld tokens, prompt "
+                     "%ld, generate %ld.",
+                  mem * machines, (tmpl.gpus + tmpl.n_others) * machines,
+                  machines > 1 ? " in several machines" : "", tmpl.backend->info.id,
+                  tmpl.context, tmpl.prompt, tmpl.gen);
+    } else {
+        view_text(v, "%.4g GiB %s at %.4g GB/s, %.4g FP16 TFLOPS, %s backend; context %ld "
+                     "tokens, prompt %ld, generate %ld.",
+                  hw->memory_gb, hw->memory_type, hw->bandwidth_gbs, hw->fp16_tflops,
+                  tmpl.backend->info.id, tmpl.context, tmpl.prompt, tmpl.gen);
+    }
     if (tmpl.users > 1)
         view_text(v, "%d users decoded together (continuous batching), each with the context "
                      "above; speeds are per user.", tmpl.users);
