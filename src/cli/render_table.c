@@ -21,8 +21,9 @@ static int width(const char *s)
 
 static void pad(FILE *out, int n)
 {
-    for (int i = 0; i < n; i++)
-        fputc(' ', out);
+    static const char spaces[] = "                                "; /* 32 */
+    for (; n > 0; n -= 32)
+        fwrite(spaces, 1, n < 32 ? (size_t)n : 32, out);
 }
 
 static void rule(FILE *out, int n, const render_opts *o)

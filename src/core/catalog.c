@@ -25,6 +25,9 @@ typedef struct store {
      * slots (a power of two), rebuilt when cap grows */
     uint32_t *index;
     size_t index_mask;
+    /* items and keys are the embedded catalog's static arrays (count ==
+     * cap), never written: store_reserve() copies them before any change */
+    bool borrowed;
 } store;
 
 struct fc_catalog {
@@ -67,8 +70,11 @@ fc_catalog *fc_catalog_new(void)
 
 static void store_free(store *s)
 {
-    free(s->items);
-    free(s->keys);
+    if (!s->borrowed) {
+        free(s->items);
+        free(s->keys);
+    }
+    s->borrowed = false;
     free(s->index);
     s->items = NULL;
     s->keys = NULL;
@@ -126,31 +132,48 @@ static size_t find_index_by_id(const store *s, const char *id)
     return (size_t)-1;
 }
 
-/* Room for n entries, so that appending up to n can no longer fail. */
+/* Room for n entries, so that appending up to n can no longer fail, in
+ * arrays of the store's own (a borrowed store is copied first). */
 static int store_reserve(store *s, size_t n)
 {
-    if (n <= s->cap)
+    if (n <= s->cap && !s->borrowed)
         return 0;
-    size_t cap = s->cap ? s->cap * 2 : 64;
-    while (cap < n)
+    size_t cap = s->cap && !s->borrowed ? s->cap * 2 : 64;
+    while (cap < n || cap < s->count)
         cap *= 2;
     if (cap > UINT32_MAX / 2)
         return -1;
     uint32_t *index = calloc(cap * 2, sizeof *index);
     if (!index)
         return -1;
-    char *items = realloc(s->items, cap * s->size);
-    if (!items) {
-        free(index);
-        return -1;
+    if (s->borrowed) {
+        char *items = malloc(cap * s->size);
+        keyset *keys = malloc(cap * sizeof *keys);
+        if (!items || !keys) {
+            free(items);
+            free(keys);
+            free(index);
+            return -1;
+        }
+        memcpy(items, s->items, s->count * s->size);
+        memcpy(keys, s->keys, s->count * sizeof *keys);
+        s->items = items;
+        s->keys = keys;
+        s->borrowed = false;
+    } else {
+        char *items = realloc(s->items, cap * s->size);
+        if (!items) {
+            free(index);
+            return -1;
+        }
+        s->items = items;
+        keyset *keys = realloc(s->keys, cap * sizeof *keys);
+        if (!keys) {
+            free(index);
+            return -1;
+        }
+        s->keys = keys;
     }
-    s->items = items;
-    keyset *keys = realloc(s->keys, cap * sizeof *keys);
-    if (!keys) {
-        free(index);
-        return -1;
-    }
-    s->keys = keys;
     s->cap = cap;
     free(s->index);
     s->index = index;
@@ -241,6 +264,39 @@ fc_status fc__catalog_install(fc_catalog *cat, fc_kind kind, const void *entries
     if ((unsigned)kind >= FC_KIND_COUNT)
         return fc__fail(err, FC_ERR_FIELD, "unknown kind");
     store *s = &cat->kinds[kind];
+    if (n == 0)
+        return FC_OK;
+    if (s->count == 0 && s->cap == 0) {
+        /* the usual case, an empty kind: use the entries where they are,
+         * with an index of 2n or more slots (ids are unique, embed.c made
+         * them from a catalog) */
+        size_t slots = 16;
+        while (slots < 2 * n)
+            slots *= 2;
+        uint64_t *ladder = NULL;
+        if (slots > UINT32_MAX ||
+            (kind == FC_KIND_QUANT && !(ladder = malloc(n * sizeof *ladder))))
+            return fc__fail(err, FC_ERR_NOMEM, "out of memory");
+        uint32_t *index = calloc(slots, sizeof *index);
+        if (!index) {
+            free(ladder);
+            return fc__fail(err, FC_ERR_NOMEM, "out of memory");
+        }
+        s->items = (char *)entries; /* not written while borrowed */
+        s->keys = (keyset *)keys;
+        s->count = s->cap = n;
+        s->borrowed = true;
+        s->index = index;
+        s->index_mask = slots - 1;
+        for (size_t i = 0; i < n; i++)
+            index_put(s, i);
+        if (kind == FC_KIND_QUANT) {
+            free(cat->ladder);
+            cat->ladder = ladder;
+            ladder_update(cat);
+        }
+        return FC_OK;
+    }
     if (kind_reserve(cat, kind, s->count + n) != 0)
         return fc__fail(err, FC_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
