@@ -51,7 +51,7 @@ static int rank(const eval_result *a)
 
 static int by_speed(const void *pa, const void *pb)
 {
-    const eval_result *a = pa, *b = pb;
+    const eval_result *a = *(const eval_result *const *)pa, *b = *(const eval_result *const *)pb;
     int ra = rank(a), rb = rank(b);
     if (ra != rb)
         return ra - rb;
@@ -63,11 +63,11 @@ static int by_speed(const void *pa, const void *pb)
  * rows (the fastest that fit come first), each with the quant it would use;
  * with --all a device the model does not fit on gets an empty bar. */
 #define CHART_DEVICES 20
-static void speed_chart(view *v, const eval_result *ev, size_t n, bool all)
+static void speed_chart(view *v, const eval_result *const *ev, size_t n, bool all)
 {
     size_t shown = 0;
     for (size_t i = 0; i < n; i++)
-        if (all || ev[i].e.verdict != FC_VERDICT_NO)
+        if (all || ev[i]->e.verdict != FC_VERDICT_NO)
             shown++;
     char title[128];
     if (shown > CHART_DEVICES)
@@ -79,7 +79,7 @@ static void speed_chart(view *v, const eval_result *ev, size_t n, bool all)
     block *ch = view_chart(v, title, "tok/s", 1, series);
     int added = 0;
     for (size_t i = 0; i < n && added < CHART_DEVICES; i++) {
-        const eval_result *x = &ev[i];
+        const eval_result *x = ev[i];
         if (!all && x->e.verdict == FC_VERDICT_NO)
             continue;
         bool runs = x->e.verdict != FC_VERDICT_NO;
@@ -169,9 +169,14 @@ int cmd_model(cli *c, view *v)
 
     /* every device */
     size_t nh = fc_catalog_count(c->cat, FC_KIND_HARDWARE);
+    /* the results stay where they are (9 KB each); the order is by pointer */
     eval_result *ev = calloc(nh ? nh : 1, sizeof *ev);
-    if (!ev)
+    const eval_result **ord = calloc(nh ? nh : 1, sizeof *ord);
+    if (!ev || !ord) {
+        free(ev);
+        free(ord);
         return cli_error(c, "out of memory");
+    }
     size_t n = 0;
     for (size_t i = 0; i < nh; i++) {
         const fc_hardware *hw = fc_catalog_hardware(c->cat, i);
@@ -182,12 +187,14 @@ int cmd_model(cli *c, view *v)
         if (cli_eval(c, &tmpl, hw, 0, m, auto_quant, &ev[n]))
             n++;
     }
-    qsort(ev, n, sizeof *ev, by_speed);
+    for (size_t i = 0; i < n; i++)
+        ord[i] = &ev[i];
+    qsort(ord, n, sizeof *ord, by_speed);
     double best = 0;
     for (size_t i = 0; i < n; i++)
-        if (ev[i].e.verdict != FC_VERDICT_NO && ev[i].e.decode_tokens_per_s > best)
-            best = ev[i].e.decode_tokens_per_s;
-    speed_chart(v, ev, n, all);
+        if (ord[i]->e.verdict != FC_VERDICT_NO && ord[i]->e.decode_tokens_per_s > best)
+            best = ord[i]->e.decode_tokens_per_s;
+    speed_chart(v, ord, n, all);
     static const char *const dspec[] = {
         "Device|hardware_id|v", "hardware_id|hardware_id|x", "Memory GiB|memory_gib|r",
         "Verdict|verdict", "Quant|quant", "Needs GiB|gpu_needed_gib|r",
@@ -200,7 +207,7 @@ int cmd_model(cli *c, view *v)
     cJSON *jd = cJSON_AddArrayToObject(v->json, "devices");
     int shown = 0, fitting = 0, raise = 0;
     for (size_t i = 0; i < n; i++) {
-        const eval_result *x = &ev[i];
+        const eval_result *x = ord[i];
         if (x->e.fits)
             fitting++;
         if (x->e.fits && x->e.needs_wired_limit_raise)
@@ -232,6 +239,7 @@ int cmd_model(cli *c, view *v)
         view_text(v, "* fits on Apple silicon once the GPU memory limit is raised "
                      "(sudo sysctl iogpu.wired_limit_mb=...; see 'fitcheck estimate').");
     (void)shown;
+    free(ord);
     free(ev);
     return EXIT_OK;
 }

@@ -2,6 +2,7 @@
 /* session.c - what every command shares: the catalog, requests built from
  * options, the quant choice and the JSON form of an estimate. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -537,7 +538,9 @@ cJSON *json_estimate(const fc_request *r, const fc_estimate *e)
 bool cli_eval(cli *c, const fc_request *tmpl, const fc_hardware *hw, int gpus,
               const fc_model *m, bool auto_quant, eval_result *out)
 {
-    memset(out, 0, sizeof *out);
+    /* clear all but the estimate's 8 KB explain trace, which is filled only
+     * on request: the callers' arrays of results stay untouched pages */
+    memset(out, 0, offsetof(eval_result, e) + offsetof(fc_estimate, terms));
     out->r = *tmpl;
     out->r.model = m;
     if (gpus > 0)
