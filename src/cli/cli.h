@@ -105,6 +105,11 @@ int cli_parse_setup(cli *c, const char *text, int gpus, setup *out);
 void setup_label(char *buf, size_t n, const fc_request *r, bool ids);
 /* Complete a request for one hardware entry (backend, link, defaults). */
 int cli_request_for_hardware(cli *c, const fc_hardware *hw, fc_request *r);
+/* cli_request() and then cli_choose_quant(), with the error reported when no
+ * quant runs; `explain` fills the estimate's trace. */
+int cli_request_estimate(cli *c, const char *hw_name, const char *model_name, bool explain,
+                         fc_request *r, bool *auto_quant, fc_estimate *e);
+void json_hardware_model(cJSON *doc, const fc_request *r);
 /* Pick the quant: an explicit one, or the best that fits, else the smallest. */
 const fc_quant *cli_choose_quant(cli *c, fc_request *r, bool auto_quant, fc_estimate *e);
 cJSON *json_estimate(const fc_request *r, const fc_estimate *e);

@@ -130,13 +130,10 @@ int cmd_check(cli *c, view *v)
 
     fc_request r;
     bool auto_quant;
-    int rc = cli_request(c, hw, model, &r, &auto_quant);
+    fc_estimate e;
+    int rc = cli_request_estimate(c, hw, model, false, &r, &auto_quant, &e);
     if (rc != EXIT_OK)
         return rc;
-    fc_estimate e;
-    if (!cli_choose_quant(c, &r, auto_quant, &e))
-        return cli_error(c, "no quantization of %s runs on the %s backend", r.model->info.id,
-                         r.backend->info.id);
     char why[512];
     int n_miss = misses(&q, &e, why, sizeof why);
     /* quant auto: the highest precision that meets every requirement, when the

@@ -232,8 +232,7 @@ static void cost_chart(view *v, const fc_cost *k)
     block *ch = view_chart(v, "Cost per million generated tokens", "USD/Mtok", 1, series);
     if (!ch)
         return;
-    free(ch->empty);
-    ch->empty = view_strdup(v, "n/a");
+    chart_empty_label(v, ch, "n/a");
     double x = k->has_cost_per_mtok ? k->cost_per_mtok_usd : 0;
     chart_add(v, ch, "this machine: price + electricity", &x, NULL);
     x = k->has_electricity_per_mtok ? k->electricity_per_mtok_usd : 0;
@@ -255,13 +254,10 @@ int cmd_cost(cli *c, view *v)
         return EXIT_ERROR;
     fc_request r;
     bool auto_quant;
-    int rc = cli_request(c, hw, model, &r, &auto_quant);
+    fc_estimate e;
+    int rc = cli_request_estimate(c, hw, model, false, &r, &auto_quant, &e);
     if (rc != EXIT_OK)
         return rc;
-    fc_estimate e;
-    if (!cli_choose_quant(c, &r, auto_quant, &e))
-        return cli_error(c, "cost: no quantization of %s runs on the %s backend",
-                         r.model->info.id, r.backend->info.id);
     fc_cost k;
     fc_error err;
     if (fc_cost_run(&r, &e, &p, &k, &err) != FC_OK)
@@ -270,13 +266,7 @@ int cmd_cost(cli *c, view *v)
     /* ---- JSON ---- */
     cJSON_AddNumberToObject(v->json, "schema_version", FC_SCHEMA_VERSION);
     json_str(v->json, "command", "cost");
-    cJSON *jh = cJSON_AddObjectToObject(v->json, "hardware");
-    json_str(jh, "id", r.hardware->info.id);
-    json_str(jh, "name", r.hardware->info.name);
-    cJSON_AddNumberToObject(jh, "count", r.gpus);
-    cJSON *jm = cJSON_AddObjectToObject(v->json, "model");
-    json_str(jm, "id", r.model->info.id);
-    json_str(jm, "name", r.model->info.name);
+    json_hardware_model(v->json, &r);
     json_str(v->json, "quant", r.quant->info.id);
     cJSON_AddBoolToObject(v->json, "quant_auto", auto_quant);
     json_str(v->json, "backend", r.backend->info.id);

@@ -130,8 +130,7 @@ static void memory_chart(view *v, const fc_estimate *e)
     block *ch = view_chart(v, "GPU memory", "GiB", 1, series);
     if (!ch)
         return;
-    free(ch->empty);
-    ch->empty = view_strdup(v, "none");
+    chart_empty_label(v, ch, "none");
     double x = e->weights_gpu_bytes / GIB;
     chart_add(v, ch, "weights on GPU", &x, NULL);
     char label[64];
@@ -157,14 +156,11 @@ int cmd_estimate(cli *c, view *v)
         return EXIT_ERROR;
     fc_request r;
     bool auto_quant;
-    int rc = cli_request(c, hw, model, &r, &auto_quant);
+    fc_estimate e;
+    int rc = cli_request_estimate(c, hw, model, arg_flag(&c->a, OPT_CMD + 20), &r, &auto_quant,
+                                  &e);
     if (rc != EXIT_OK)
         return rc;
-    r.explain = arg_flag(&c->a, OPT_CMD + 20);
-    fc_estimate e;
-    if (!cli_choose_quant(c, &r, auto_quant, &e))
-        return cli_error(c, "estimate: no quantization of %s runs on the %s backend",
-                         r.model->info.id, r.backend->info.id);
 
     /* JSON */
     cJSON *j = json_estimate(&r, &e);

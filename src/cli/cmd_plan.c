@@ -309,13 +309,7 @@ int cmd_plan(cli *c, view *v)
 
     cJSON_AddNumberToObject(v->json, "schema_version", FC_SCHEMA_VERSION);
     json_str(v->json, "command", "plan");
-    cJSON *jh = cJSON_AddObjectToObject(v->json, "hardware");
-    json_str(jh, "id", r.hardware->info.id);
-    json_str(jh, "name", r.hardware->info.name);
-    cJSON_AddNumberToObject(jh, "count", r.gpus);
-    cJSON *jm = cJSON_AddObjectToObject(v->json, "model");
-    json_str(jm, "id", r.model->info.id);
-    json_str(jm, "name", r.model->info.name);
+    json_hardware_model(v->json, &r);
     cJSON *ja = cJSON_AddArrayToObject(v->json, "options");
 
     char gpus[32] = "";

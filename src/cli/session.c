@@ -74,10 +74,18 @@ static int request_for_hardware(cli *c, const fc_hardware *hw, fc_request *r, bo
         const fc_backend *b = fc_find_backend(c->cat, bname, &err);
         if (!b)
             return quiet ? EXIT_ERROR : cli_error(c, "--backend: %s", err.msg);
-        if (!hw_runs(hw, b->info.id))
-            return quiet ? EXIT_ERROR : cli_error(c, "%s does not run the %s backend (it runs %s%s%s)", hw->info.id,
-                             b->info.id, hw->backend, hw->backends.count ? ", " : "",
-                             hw->backends.count ? hw->backends.items[0] : "");
+        if (!hw_runs(hw, b->info.id)) {
+            if (quiet)
+                return EXIT_ERROR;
+            char runs[160];
+            int w = snprintf(runs, sizeof runs, "%s", hw->backend);
+            for (size_t i = 0; i < hw->backends.count && w > 0 && (size_t)w < sizeof runs; i++)
+                if (strcmp(hw->backends.items[i], hw->backend) != 0)
+                    w += snprintf(runs + w, sizeof runs - (size_t)w, ", %s",
+                                  hw->backends.items[i]);
+            return cli_error(c, "%s does not run the %s backend (it runs %s)", hw->info.id,
+                             b->info.id, runs);
+        }
         r->backend = b;
     } else {
         r->backend = fc_find_backend(c->cat, hw->backend, &err);
@@ -396,6 +404,31 @@ int cli_request(cli *c, const char *hw_name, const char *model_name, fc_request 
         return cli_request_for_hardware(c, su.hw, r);
     }
     return EXIT_OK;
+}
+
+int cli_request_estimate(cli *c, const char *hw_name, const char *model_name, bool explain,
+                         fc_request *r, bool *auto_quant, fc_estimate *e)
+{
+    int rc = cli_request(c, hw_name, model_name, r, auto_quant);
+    if (rc != EXIT_OK)
+        return rc;
+    r->explain = explain;
+    if (!cli_choose_quant(c, r, *auto_quant, e))
+        return cli_error(c, "%s: no quantization of %s runs on the %s backend", c->cmd,
+                         r->model->info.id, r->backend->info.id);
+    return EXIT_OK;
+}
+
+/* "hardware" and "model" objects of a command's JSON document */
+void json_hardware_model(cJSON *doc, const fc_request *r)
+{
+    cJSON *jh = cJSON_AddObjectToObject(doc, "hardware");
+    json_str(jh, "id", r->hardware->info.id);
+    json_str(jh, "name", r->hardware->info.name);
+    cJSON_AddNumberToObject(jh, "count", r->gpus);
+    cJSON *jm = cJSON_AddObjectToObject(doc, "model");
+    json_str(jm, "id", r->model->info.id);
+    json_str(jm, "name", r->model->info.name);
 }
 
 const fc_quant *cli_choose_quant(cli *c, fc_request *r, bool auto_quant, fc_estimate *e)

@@ -261,6 +261,15 @@ void chart_add(view *v, block *ch, const char *label, const double *values,
     }
 }
 
+void chart_empty_label(view *v, block *ch, const char *label)
+{
+    char *copy = view_strdup(v, label);
+    if (!copy)
+        return;
+    free(ch->empty);
+    ch->empty = copy;
+}
+
 bool view_has_chart(const view *v)
 {
     for (int i = 0; i < v->n_blocks; i++)

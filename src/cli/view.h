@@ -111,6 +111,8 @@ block *view_chart(view *v, const char *title, const char *unit, int n_series,
                   const char *const *series_names);
 void chart_add(view *v, block *ch, const char *label, const double *values,
                const char *const *notes);
+/* the label of a missing value, instead of "does not fit" */
+void chart_empty_label(view *v, block *ch, const char *label);
 bool view_has_chart(const view *v);
 double chart_max(const block *ch); /* the largest value, 0 when none runs */
 void chart_heading(char *buf, size_t n, const block *ch); /* "Title (tok/s)" */
