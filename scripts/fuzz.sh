@@ -9,6 +9,9 @@
 # target runs in a scratch directory. Exit status: 0 when nothing was found.
 # A crash found becomes a regression test: add the artifact to the seed corpus
 # (or to tests/bad/cases.txt) and fix the cause.
+# The body is one block: bash reads it whole before running it, so that
+# editing this file during a long run cannot break the run.
+{
 set -euo pipefail
 usage() { echo "usage: scripts/fuzz.sh catalog|cli|csv|gguf|hf_config SECONDS [libFuzzer options]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
@@ -55,3 +58,4 @@ if [ "$rc" -ne 0 ]; then
   echo "fuzz.sh: $target found a problem (exit $rc); see $log and $work/artifacts" >&2
 fi
 exit "$rc"
+}
