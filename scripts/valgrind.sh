@@ -15,6 +15,8 @@
 # writes nothing. Fails (exit 1) when a test fails (an error or leak turns an
 # exit status into 99) or any log is not empty, and prints the reports.
 # VALGRIND_KEEP=DIR keeps the logs there. Run time: about 10 minutes on one core.
+# One block: bash reads it whole before running it (safe to edit meanwhile).
+{
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build-valgrind}
@@ -31,12 +33,14 @@ mkdir -p "$logs"
 [ -n "${VALGRIND_KEEP:-}" ] || trap 'rm -rf "$logs"' EXIT
 rm -f "$logs"/vg.*.log "$logs/count"
 wrapper=$logs/fitcheck-under-valgrind
+# The log is opened on fd 9 before valgrind starts: with --log-file, a test
+# that closes stdout would have valgrind's log take fd 1.
 cat >"$wrapper" <<EOF
 #!/bin/sh
 echo >>"$logs/count"
+exec 9>"$logs/vg.\$\$.log"
 exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible \\
-  --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \\
-  --log-file="$logs/vg.%p.log" "\$@"
+  --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 --log-fd=9 "\$@"
 EOF
 chmod +x "$wrapper"
 export FITCHECK_WRAPPER=$wrapper
@@ -81,3 +85,4 @@ if [ ${#failed[@]} -gt 0 ]; then
 fi
 [ -z "$reports" ] && [ ${#failed[@]} -eq 0 ] && echo "valgrind.sh: 0 errors, 0 leaks"
 [ -z "$reports" ] && [ ${#failed[@]} -eq 0 ]
+}
