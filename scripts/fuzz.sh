@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/fuzz.sh TARGET SECONDS [libFuzzer options...]
 #
-# Run one libFuzzer target (catalog, cli, gguf, hf_config) for SECONDS from its
+# Run one libFuzzer target (catalog, cli, csv, gguf, hf_config) for SECONDS from its
 # seed corpus in tests/fuzz/corpus/TARGET. Builds build-fuzz (clang,
 # -DFITCHECK_FUZZ=ON) when the binary is missing; FUZZ_BIN=PATH uses a given
 # binary (the CTest smoke runs do). New inputs go to build-fuzz/fuzz-work/
@@ -9,11 +9,14 @@
 # target runs in a scratch directory. Exit status: 0 when nothing was found.
 # A crash found becomes a regression test: add the artifact to the seed corpus
 # (or to tests/bad/cases.txt) and fix the cause.
+# The body is one block: bash reads it whole before running it, so that
+# editing this file during a long run cannot break the run.
+{
 set -euo pipefail
-usage() { echo "usage: scripts/fuzz.sh catalog|cli|gguf|hf_config SECONDS [libFuzzer options]" >&2; exit 2; }
+usage() { echo "usage: scripts/fuzz.sh catalog|cli|csv|gguf|hf_config SECONDS [libFuzzer options]" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 target=$1 seconds=$2; shift 2
-case $target in catalog | cli | gguf | hf_config) ;; *) usage ;; esac
+case $target in catalog | cli | csv | gguf | hf_config) ;; *) usage ;; esac
 [[ $seconds =~ ^[0-9]+$ ]] || usage
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -38,6 +41,7 @@ opts=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_sta
 case $target in
   catalog | hf_config) opts+=(-dict="$root/tests/fuzz/json.dict" -max_len=16384) ;;
   cli) opts+=(-close_fd_mask=2 -max_len=512) ;; # its one-line errors would flood the log
+  csv) opts+=(-dict="$root/tests/fuzz/csv.dict" -max_len=16384) ;;
   gguf) opts+=(-max_len=8192) ;;
 esac
 log=$work/last-run.log
@@ -47,9 +51,11 @@ set +e
   "$bin" "${opts[@]}" "$@" "$work/corpus" "$root/tests/fuzz/corpus/$target") >"$log" 2>&1
 rc=$?
 set -e
-grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb|INFO: .*corpus:)' "$log" | tail -5 || true
+grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb|INFO: .*corpus:)|#[0-9]+[[:space:]]+DONE' "$log" | tail -5 || true
+echo "corpus: $(find "$work/corpus" -type f | wc -l) files in $work/corpus"
 if [ "$rc" -ne 0 ]; then
   grep -E 'ERROR|SUMMARY|Test unit written|deadly signal|abort' "$log" | head -10 >&2 || true
   echo "fuzz.sh: $target found a problem (exit $rc); see $log and $work/artifacts" >&2
 fi
 exit "$rc"
+}

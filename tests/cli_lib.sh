@@ -1,12 +1,20 @@
 # cli_lib.sh - sourced by the CLI test scripts: run the fitcheck binary ($BIN)
 # and check its exit status, stdout ($out) and stderr ($err). The caller sets
 # BIN, JSONCHECK, out and err; pass and fail count the checks.
+# FITCHECK_WRAPPER="CMD ARGS" runs every invocation of the binary under CMD
+# (scripts/valgrind.sh runs the tests under valgrind this way).
 pass=0 fail=0
+
+# fc_run ARGS...: the binary, under $FITCHECK_WRAPPER when set
+fc_run() {
+  # shellcheck disable=SC2086
+  ${FITCHECK_WRAPPER:-} "$BIN" "$@"
+}
 
 # run EXPECTED_STATUS ARGS...: runs the binary, keeps stdout/stderr
 run() {
   local want=$1; shift
-  "$BIN" "$@" >"$out" 2>"$err" </dev/null
+  fc_run "$@" >"$out" 2>"$err" </dev/null
   local got=$?
   if [ "$got" -ne "$want" ]; then
     echo "FAIL: fitcheck $* exited $got, expected $want"; sed 's/^/  stderr: /' "$err" | head -3

@@ -115,24 +115,61 @@ static const char *const FIELD_NAMES[MF_COUNT] = {
     "params_b", "quant", "context_or_test", "metric", "tokens_per_s",
 };
 
+/* Limits on what a measured-runs file may hold (the public set: 988 rows of
+ * 11 fields, the longest 156 characters). */
+#define MAX_FIELDS 64
+#define MAX_FIELD_LEN 4096
+#define MAX_ROWS 100000
+#define MAX_TPS 1e7 /* tokens/s: far above any single-device run */
+#define MAX_FILE (64 << 20)
+
 typedef struct reader {
     measured_set *set;
-    char *fields[64];
+    char *fields[MAX_FIELDS];
     int nf;
+    char *head[MAX_FIELDS]; /* the header's column names */
+    int n_cols;        /* columns of the header */
     int col[MF_COUNT]; /* column of each field, from the header */
     long line;
     bool header_done;
     bool oom;
-    char err[200];
+    char err[300];
 } reader;
+
+/* the name of field i of the current row, for messages */
+static const char *field_name(const reader *rd, int i, char *buf, size_t n)
+{
+    if (rd->header_done && i < rd->n_cols)
+        snprintf(buf, n, "'%.60s'", rd->head[i]);
+    else
+        snprintf(buf, n, "%d", i + 1);
+    return buf;
+}
 
 static void on_field(void *s, size_t len, void *data)
 {
     reader *rd = data;
-    if (rd->nf >= 64) {
-        rd->nf++;
+    char nm[72];
+    if (rd->oom || rd->err[0])
+        return;
+    if (rd->nf >= MAX_FIELDS) {
+        snprintf(rd->err, sizeof rd->err, "line %ld: more than %d fields", rd->line + 1,
+                 MAX_FIELDS);
         return;
     }
+    if (len > MAX_FIELD_LEN) {
+        snprintf(rd->err, sizeof rd->err, "line %ld: field %s is longer than %d characters",
+                 rd->line + 1, field_name(rd, rd->nf, nm, sizeof nm), MAX_FIELD_LEN);
+        return;
+    }
+    const unsigned char *u = s;
+    for (size_t i = 0; i < len; i++)
+        if (u[i] < 0x20 || u[i] == 0x7f) {
+            snprintf(rd->err, sizeof rd->err,
+                     "line %ld: field %s must not contain control characters or line breaks",
+                     rd->line + 1, field_name(rd, rd->nf, nm, sizeof nm));
+            return;
+        }
     char *f = malloc(len + 1);
     if (!f) {
         rd->oom = true;
@@ -145,9 +182,45 @@ static void on_field(void *s, size_t len, void *data)
 
 static void drop_fields(reader *rd)
 {
-    for (int i = 0; i < rd->nf && i < 64; i++)
+    for (int i = 0; i < rd->nf; i++)
         free(rd->fields[i]);
     rd->nf = 0;
+}
+
+/* The values every row must have in a form the estimator can use (a bad one
+ * is an error in the file, not an unresolved row). 0, or -1 with why. */
+static int row_values(char *const f[MF_COUNT], fc_metric *metric, double *tps, long *gpus,
+                      char *why, size_t why_n)
+{
+    if (strcmp(f[MF_METRIC], "decode") == 0)
+        *metric = FC_METRIC_DECODE;
+    else if (strcmp(f[MF_METRIC], "prefill") == 0)
+        *metric = FC_METRIC_PREFILL;
+    else {
+        snprintf(why, why_n, "field 'metric' must be decode or prefill, not '%.40s'",
+                 f[MF_METRIC]);
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    *tps = strtod(f[MF_TPS], &end);
+    if (errno || end == f[MF_TPS] || *end || !(*tps > 0) || !(*tps <= MAX_TPS)) {
+        snprintf(why, why_n,
+                 "field 'tokens_per_s' must be a positive number up to %.0f, not '%.40s'",
+                 MAX_TPS, f[MF_TPS]);
+        return -1;
+    }
+    errno = 0;
+    *gpus = strtol(f[MF_GPUS], &end, 10);
+    if (f[MF_GPUS][0] == '\0')
+        *gpus = 1;
+    else if (errno || *end || end == f[MF_GPUS] || *gpus < 1 || *gpus > 1024) {
+        snprintf(why, why_n,
+                 "field 'gpu_count' must be a whole number from 1 to 1024, not '%.20s'",
+                 f[MF_GPUS]);
+        return -1;
+    }
+    return 0;
 }
 
 static void on_row(int c, void *data)
@@ -160,24 +233,41 @@ static void on_row(int c, void *data)
         return;
     }
     if (!rd->header_done) {
-        for (int k = 0; k < MF_COUNT; k++) {
+        rd->n_cols = rd->nf;
+        for (int k = 0; k < MF_COUNT && !rd->err[0]; k++) {
             rd->col[k] = -1;
-            for (int i = 0; i < rd->nf && i < 64; i++)
-                if (strcmp(rd->fields[i], FIELD_NAMES[k]) == 0)
+            for (int i = 0; i < rd->nf; i++)
+                if (strcmp(rd->fields[i], FIELD_NAMES[k]) == 0) {
+                    if (rd->col[k] >= 0)
+                        snprintf(rd->err, sizeof rd->err, "line 1: column '%s' appears twice",
+                                 FIELD_NAMES[k]);
                     rd->col[k] = i;
-            if (rd->col[k] < 0 && k != MF_NOTES && k != MF_PARAMS)
+                }
+            if (rd->col[k] < 0 && k != MF_NOTES && k != MF_PARAMS && !rd->err[0])
                 snprintf(rd->err, sizeof rd->err, "line 1: no '%s' column in the header",
                          FIELD_NAMES[k]);
         }
         rd->header_done = true;
-        drop_fields(rd);
+        memcpy(rd->head, rd->fields, sizeof rd->fields); /* kept for messages */
+        rd->nf = 0;
         return;
     }
     if (rd->nf == 1 && rd->fields[0][0] == '\0') { /* blank line */
         drop_fields(rd);
         return;
     }
+    if (rd->nf != rd->n_cols) {
+        snprintf(rd->err, sizeof rd->err, "line %ld: %d fields, the header has %d", rd->line,
+                 rd->nf, rd->n_cols);
+        drop_fields(rd);
+        return;
+    }
     measured_set *set = rd->set;
+    if (set->n >= MAX_ROWS) {
+        snprintf(rd->err, sizeof rd->err, "line %ld: more than %d rows", rd->line, MAX_ROWS);
+        drop_fields(rd);
+        return;
+    }
     if (set->n == set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 256;
         measured_row *nr = realloc(set->rows, cap * sizeof *nr);
@@ -194,13 +284,72 @@ static void on_row(int c, void *data)
     r->line = rd->line;
     for (int k = 0; k < MF_COUNT; k++) {
         int ci = rd->col[k];
-        const char *v = ci >= 0 && ci < rd->nf && ci < 64 ? rd->fields[ci] : "";
+        const char *v = ci >= 0 ? rd->fields[ci] : "";
         r->f[k] = strdup(v);
         if (!r->f[k])
             rd->oom = true;
     }
     set->n++;
     drop_fields(rd);
+    if (rd->oom)
+        return;
+    fc_metric metric;
+    double tps;
+    long gpus;
+    char why[200];
+    if (row_values(r->f, &metric, &tps, &gpus, why, sizeof why) != 0)
+        snprintf(rd->err, sizeof rd->err, "line %ld: %s", r->line, why);
+}
+
+int measured_parse(const char *data, size_t len, const char *name, measured_set *set, char *err,
+                   size_t err_size)
+{
+    memset(set, 0, sizeof *set);
+    err[0] = '\0';
+    struct csv_parser p;
+    if (csv_init(&p, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        snprintf(err, err_size, "out of memory");
+        return -1;
+    }
+    reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.set = set;
+    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 byte-order mark */
+        data += 3;
+        len -= 3;
+    }
+    /* in pieces, so that the first error stops the reading */
+    bool bad = false;
+    for (size_t at = 0; at < len && !bad && !rd.err[0] && !rd.oom; at += 65536) {
+        size_t n = len - at < 65536 ? len - at : 65536;
+        bad = csv_parse(&p, data + at, n, on_field, on_row, &rd) != n;
+    }
+    if (!bad && !rd.err[0] && !rd.oom && csv_fini(&p, on_field, on_row, &rd) != 0)
+        /* strict: the only error at the end is an open quote */
+        snprintf(err, err_size, "%s: malformed CSV at the end: a quoted field is not closed",
+                 name);
+    drop_fields(&rd);
+    for (int i = 0; i < rd.n_cols; i++)
+        free(rd.head[i]);
+    if (rd.oom)
+        snprintf(err, err_size, "out of memory");
+    else if (rd.err[0])
+        snprintf(err, err_size, "%s: %s", name, rd.err);
+    else if (bad)
+        snprintf(err, err_size, "%s: malformed CSV near line %ld: %s", name, rd.line + 1,
+                 csv_error(&p) == CSV_EPARSE ? "a quote inside a field that is not quoted, "
+                                               "or after the closing quote"
+                                             : csv_strerror(csv_error(&p)));
+    csv_free(&p);
+    if (!err[0] && !rd.header_done)
+        snprintf(err, err_size, "%s: empty file", name);
+    if (!err[0] && set->n == 0)
+        snprintf(err, err_size, "%s: no rows after the header", name);
+    if (err[0]) {
+        measured_free(set);
+        return -1;
+    }
+    return 0;
 }
 
 void measured_free(measured_set *set)
@@ -256,6 +405,14 @@ static long bench_token(const char *s, const char *key)
     return -1;
 }
 
+/* token counts past any model's context are not a test that was run (and
+ * their sum must not overflow): 0, or -1 */
+static int test_size_ok(long depth, long prompt, long gen)
+{
+    const long max = 100000000L;
+    return depth <= max && prompt <= max && gen <= max ? 0 : -1;
+}
+
 int measured_parse_test(const char *text, fc_metric metric, long *depth, long *prompt,
                         long *gen, int *ubatch)
 {
@@ -289,7 +446,7 @@ int measured_parse_test(const char *text, fc_metric metric, long *depth, long *p
             *prompt = prompt_before;
         else
             return -1;
-        return 0;
+        return test_size_ok(*depth, *prompt, *gen);
     }
     if (tg > 0)
         *gen = tg;
@@ -301,7 +458,7 @@ int measured_parse_test(const char *text, fc_metric metric, long *depth, long *p
         return -1;
     if (prompt_before > 0)
         *prompt = prompt_before;
-    return 0;
+    return test_size_ok(*depth, *prompt, *gen);
 }
 
 /* ---- resolution -------------------------------------------------------------------- */
@@ -396,7 +553,7 @@ static const char *backend_for_runtime(const char *rt, const fc_quant *q)
     return NULL;
 }
 
-static void resolve_row(cli *c, measured_row *r)
+static void resolve_row(const fc_catalog *cat, measured_row *r)
 {
     fc_error err;
     fc_request init = FC_REQUEST_INIT;
@@ -405,39 +562,18 @@ static void resolve_row(cli *c, measured_row *r)
     r->resolved = false;
     r->why[0] = '\0';
 
-    if (strcmp(r->f[MF_METRIC], "decode") == 0)
-        r->s.metric = FC_METRIC_DECODE;
-    else if (strcmp(r->f[MF_METRIC], "prefill") == 0)
-        r->s.metric = FC_METRIC_PREFILL;
-    else {
-        snprintf(r->why, sizeof r->why, "metric '%.40s' is neither decode nor prefill",
-                 r->f[MF_METRIC]);
+    /* measured_parse checked these values */
+    long gpus;
+    if (row_values(r->f, &r->s.metric, &r->s.measured, &gpus, r->why, sizeof r->why) != 0)
         return;
-    }
-    char *end;
-    errno = 0;
-    double tps = strtod(r->f[MF_TPS], &end);
-    if (errno || end == r->f[MF_TPS] || *end || !(tps > 0) || !isfinite(tps)) {
-        snprintf(r->why, sizeof r->why, "tokens_per_s '%.40s' is not a positive number",
-                 r->f[MF_TPS]);
-        return;
-    }
-    r->s.measured = tps;
-    long gpus = strtol(r->f[MF_GPUS], &end, 10);
-    if (r->f[MF_GPUS][0] == '\0')
-        gpus = 1;
-    else if (*end || gpus < 1 || gpus > 1024) {
-        snprintf(r->why, sizeof r->why, "gpu_count '%.20s' is not 1-1024", r->f[MF_GPUS]);
-        return;
-    }
     q->gpus = (int)gpus;
     q->split = FC_SPLIT_LAYER; /* llama.cpp's default, and that of every source here */
 
     /* hardware */
-    q->hardware = fc_find_hardware(c->cat, r->f[MF_HARDWARE], &err);
+    q->hardware = fc_find_hardware(cat, r->f[MF_HARDWARE], &err);
     if (!q->hardware) {
         char why[200] = "";
-        q->hardware = resolve_apple(c->cat, r->f[MF_HARDWARE], r->f[MF_NOTES], why, sizeof why);
+        q->hardware = resolve_apple(cat, r->f[MF_HARDWARE], r->f[MF_NOTES], why, sizeof why);
         if (!q->hardware) {
             snprintf(r->why, sizeof r->why, "hardware: %.150s", why[0] ? why : err.msg);
             return;
@@ -450,12 +586,12 @@ static void resolve_row(cli *c, measured_row *r)
     if (strncmp(r->f[MF_SOURCE], "llamacpp_d", 10) == 0 &&
         (strcmp(mname, "LLaMA 7B") == 0 || strcmp(mname, "Llama 7B") == 0))
         mname = "llama2-7b";
-    q->model = fc_find_model(c->cat, mname, &err);
+    q->model = fc_find_model(cat, mname, &err);
     if (!q->model) {
         snprintf(r->why, sizeof r->why, "model: %.150s", err.msg);
         return;
     }
-    q->quant = fc_find_quant(c->cat, r->f[MF_QUANT], &err);
+    q->quant = fc_find_quant(cat, r->f[MF_QUANT], &err);
     if (!q->quant) {
         snprintf(r->why, sizeof r->why, "quant: %.150s", err.msg);
         return;
@@ -467,7 +603,7 @@ static void resolve_row(cli *c, measured_row *r)
                  r->f[MF_RUNTIME]);
         return;
     }
-    q->backend = fc_find_backend(c->cat, bid, &err);
+    q->backend = fc_find_backend(cat, bid, &err);
     if (!q->backend) {
         snprintf(r->why, sizeof r->why, "backend: %.150s", err.msg);
         return;
@@ -481,13 +617,21 @@ static void resolve_row(cli *c, measured_row *r)
     q->ubatch = ub;
     long ctx = q->depth + q->prompt + q->gen;
     q->context = ctx > 0 ? ctx : 1;
-    q->link = q->gpus > 1 ? fc_default_link(c->cat, q->hardware) : NULL;
-    q->host = fc_find_host(c->cat, "ddr5-5600-2ch", NULL);
+    q->link = q->gpus > 1 ? fc_default_link(cat, q->hardware) : NULL;
+    q->host = fc_find_host(cat, "ddr5-5600-2ch", NULL);
     /* the run happened: memory is not the question, so no offload and no
      * desktop reserve (speed is computed as if everything fits) */
     q->allow_offload = false;
     q->reserve_gb = 0.0;
     r->resolved = true;
+}
+
+void measured_resolve(const fc_catalog *cat, measured_set *set, bool use_exclusions)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        resolve_row(cat, &set->rows[i]);
+        set->rows[i].excluded = use_exclusions ? excluded_reason(&set->rows[i]) : NULL;
+    }
 }
 
 int measured_load(cli *c, const char *path, measured_set *set, bool use_exclusions)
@@ -496,45 +640,38 @@ int measured_load(cli *c, const char *path, measured_set *set, bool use_exclusio
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return cli_error(c, "cannot read '%s': %s", path, strerror(errno));
-    struct csv_parser p;
-    if (csv_init(&p, CSV_APPEND_NULL) != 0) {
-        fclose(fp);
-        return cli_error(c, "out of memory");
-    }
-    reader rd;
-    memset(&rd, 0, sizeof rd);
-    rd.set = set;
-    char buf[65536];
-    size_t got;
-    int rc = EXIT_OK;
-    while ((got = fread(buf, 1, sizeof buf, fp)) > 0) {
-        if (csv_parse(&p, buf, got, on_field, on_row, &rd) != got) {
-            rc = cli_error(c, "%s: malformed CSV near line %ld: %s", path, rd.line + 1,
-                           csv_strerror(csv_error(&p)));
+    /* the whole file, up to MAX_FILE (an endless /dev/zero must end) */
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    int rc = buf ? EXIT_OK : cli_error(c, "out of memory");
+    while (rc == EXIT_OK) {
+        if (n == cap) {
+            char *nb = cap < MAX_FILE ? realloc(buf, cap * 2) : NULL;
+            if (!nb) {
+                rc = cap < MAX_FILE ? cli_error(c, "out of memory")
+                                    : cli_error(c, "%s: file too large (over %d MiB)", path,
+                                                MAX_FILE >> 20);
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, fp);
+        n += got;
+        if (got == 0) {
+            if (ferror(fp))
+                rc = cli_error(c, "cannot read '%s': %s", path, strerror(errno));
             break;
         }
     }
-    if (rc == EXIT_OK && ferror(fp))
-        rc = cli_error(c, "cannot read '%s'", path);
-    if (rc == EXIT_OK && csv_fini(&p, on_field, on_row, &rd) != 0)
-        rc = cli_error(c, "%s: malformed CSV at the end: %s", path, csv_strerror(csv_error(&p)));
-    drop_fields(&rd);
-    csv_free(&p);
     fclose(fp);
-    if (rc == EXIT_OK && rd.oom)
-        rc = cli_error(c, "out of memory");
-    if (rc == EXIT_OK && rd.err[0])
-        rc = cli_error(c, "%s: %s", path, rd.err);
-    if (rc == EXIT_OK && !rd.header_done)
-        rc = cli_error(c, "%s: empty file", path);
-    if (rc != EXIT_OK) {
-        measured_free(set);
+    char err[400];
+    if (rc == EXIT_OK && measured_parse(buf, n, path, set, err, sizeof err) != 0)
+        rc = cli_error(c, "%s", err);
+    free(buf);
+    if (rc != EXIT_OK)
         return rc;
-    }
-    for (size_t i = 0; i < set->n; i++) {
-        resolve_row(c, &set->rows[i]);
-        set->rows[i].excluded = use_exclusions ? excluded_reason(&set->rows[i]) : NULL;
-    }
+    measured_resolve(c->cat, set, use_exclusions);
     return EXIT_OK;
 }
 

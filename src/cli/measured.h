@@ -33,6 +33,18 @@ typedef struct measured_set {
 /* Read a measured-runs CSV (header names the columns) and resolve each row.
  * Returns EXIT_OK or an error already reported. */
 int measured_load(cli *c, const char *path, measured_set *set, bool use_exclusions);
+
+/* The CSV held in memory (data, len; `name` names it in messages): the rows
+ * as read, not resolved. Checks the shape (a header naming the columns, as
+ * many fields in every row, no control characters, limits on sizes) and the
+ * values every row needs (metric, tokens_per_s, gpu_count). Returns 0, or -1
+ * with set empty and a one-line message "NAME: ..." in err. */
+int measured_parse(const char *data, size_t len, const char *name, measured_set *set, char *err,
+                   size_t err_size);
+
+/* Resolve each row's hardware, model, quant, backend and test against cat
+ * (unresolved rows get a reason) and mark the excluded ones. */
+void measured_resolve(const fc_catalog *cat, measured_set *set, bool use_exclusions);
 void measured_free(measured_set *set);
 
 /* Parse a test description ("tg128", "pp512", "pp2048@d4096", "generate 744

@@ -79,7 +79,9 @@ static bool is_gguf(const char *path)
     char magic[4] = { 0 };
     size_t n = fread(magic, 1, 4, f);
     fclose(f);
-    return n == 4 && memcmp(magic, "GGUF", 4) == 0;
+    /* a .gguf file without the magic is a broken GGUF, not a config.json */
+    return (n == 4 && memcmp(magic, "GGUF", 4) == 0) || ends_with(path, ".gguf") ||
+           ends_with(path, ".GGUF");
 }
 
 int cli_model_from_file(cli *c, const char *path, const fc_model **model,

@@ -651,9 +651,9 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
         /* whole layers to RAM (llama.cpp -ngl) */
         double kv_layer = (e->kv_cache_bytes + e->state_bytes) / L;
         double per_layer = lay.layer_weights + kv_layer;
-        int cpu_layers = per_layer > 0 ? (int)ceil(over / per_layer) : m->layers;
-        if (cpu_layers > m->layers)
-            cpu_layers = m->layers;
+        /* compared as doubles: the quotient can exceed an int (fuzz_gguf) */
+        double need_layers = per_layer > 0 ? ceil(over / per_layer) : m->layers;
+        int cpu_layers = need_layers < m->layers ? (int)need_layers : m->layers;
         double cpu_l = cpu_layers * lay.layer_active;
         double t_layers = (gpu_read - cpu_l) / gpu_bw_total +
                           (host_bw > 0 ? cpu_l / host_bw : 0) + t_fixed + t_link;
@@ -665,8 +665,9 @@ fc_status fc_estimate_run(const fc_request *r, fc_estimate *e, fc_error *err)
         e->gpu_layers = m->layers - cpu_layers;
         /* MoE: routed experts of some layers to RAM (llama.cpp --n-cpu-moe) */
         if (lay.moe_layers > 0 && lay.expert_layer > 0) {
-            int moe_cpu = (int)ceil(over / lay.expert_layer);
-            if (moe_cpu <= lay.moe_layers) {
+            double need_moe = ceil(over / lay.expert_layer);
+            if (need_moe <= lay.moe_layers) {
+                int moe_cpu = (int)need_moe;
                 double cpu_x = moe_cpu * lay.expert_layer_active;
                 double t_x = (gpu_read - cpu_x) / gpu_bw_total +
                              (host_bw > 0 ? cpu_x / host_bw : 0) + t_fixed + t_link;

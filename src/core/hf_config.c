@@ -4,8 +4,10 @@
  * field is looked up under its known names, in order. Multimodal wrappers
  * (Gemma 3, Llama 4, Mistral 3) keep the decoder's figures in text_config.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -57,6 +59,49 @@ static bool get_int(hctx *h, const char *const *names, long max, long *out)
 
 static int i32(long v) { return (int)v; }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key that appears twice in obj (transformers would take the last copy,
+ * cJSON the first), or NULL. Sorted, so that 50,000 keys stay fast. */
+static const char *repeated_key(const cJSON *obj, bool *oom)
+{
+    size_t n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj)
+        n++;
+    if (n < 2)
+        return NULL;
+    const char **keys = malloc(n * sizeof *keys);
+    if (!keys) {
+        *oom = true;
+        return NULL;
+    }
+    n = 0;
+    cJSON_ArrayForEach(it, obj)
+        keys[n++] = it->string ? it->string : "";
+    qsort(keys, n, sizeof *keys, cmp_str);
+    const char *dup = NULL;
+    for (size_t i = 1; i < n && !dup; i++)
+        if (strcmp(keys[i - 1], keys[i]) == 0)
+            dup = keys[i];
+    free(keys);
+    return dup;
+}
+
+/* A string field with a control character (it would reach the terminal). */
+static bool has_control(const cJSON *v)
+{
+    if (!cJSON_IsString(v))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)v->valuestring; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return true;
+    return false;
+}
+
 static bool type_is(const char *t, const char *prefix)
 {
     return t && strncmp(t, prefix, strlen(prefix)) == 0;
@@ -71,10 +116,17 @@ fc_status fc_model_from_hf_config(fc_catalog *cat, const char *json, size_t len,
     if (!json || len == 0)
         return fc__fail(err, FC_ERR_PARSE, "%s: empty file (expected a config.json object)",
                         origin);
-    cJSON *root = cJSON_ParseWithLength(json, len);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
     if (!root)
         return fc__fail(err, FC_ERR_PARSE, "%s: malformed JSON", origin);
     fc_status st = FC_OK;
+    for (const char *c = end; c && c < json + len; c++)
+        if (!isspace((unsigned char)*c)) {
+            st = fc__fail(err, FC_ERR_PARSE, "%s: malformed JSON (text after the document)",
+                          origin);
+            goto out;
+        }
     if (!cJSON_IsObject(root)) {
         st = fc__fail(err, FC_ERR_PARSE, "%s: a config.json must be a JSON object", origin);
         goto out;
@@ -83,6 +135,16 @@ fc_status fc_model_from_hf_config(fc_catalog *cat, const char *json, size_t len,
     const cJSON *tc = cJSON_GetObjectItemCaseSensitive(root, "text_config");
     if (cJSON_IsObject(tc))
         h.cfg = tc;
+    bool oom = false;
+    const char *dup = repeated_key(root, &oom);
+    if (!dup && h.cfg != root)
+        dup = repeated_key(h.cfg, &oom);
+    if (dup || oom) {
+        st = oom ? fc__fail(err, FC_ERR_NOMEM, "%s: out of memory", origin)
+                 : fc__fail(err, FC_ERR_FIELD, "%s: field '%.100s' appears more than once",
+                            origin, dup);
+        goto out;
+    }
     const cJSON *mt = cJSON_GetObjectItemCaseSensitive(h.cfg, "model_type");
     if (!cJSON_IsString(mt))
         mt = cJSON_GetObjectItemCaseSensitive(root, "model_type");
@@ -247,6 +309,11 @@ fc_status fc_model_from_hf_config(fc_catalog *cat, const char *json, size_t len,
     /* parameters: the file's own count when it states one */
     fc_param_count pc = fc_model_count_params(m);
     const cJSON *np = lookup(&h, NAMES("num_parameters", "n_params"));
+    if (np && !(cJSON_IsNumber(np) && np->valuedouble > 0)) {
+        st = fc__fail(err, FC_ERR_FIELD, "%s: field '%s' must be a positive number", origin,
+                      np->string ? np->string : "num_parameters");
+        goto out;
+    }
     m->params_b = (cJSON_IsNumber(np) && np->valuedouble > 0 ? np->valuedouble : pc.total) / 1e9;
     if (!(m->params_b > 0) || m->params_b > 1e5) {
         st = fc__fail(err, FC_ERR_RANGE, "%s: implausible parameter count %.4g B", origin,
@@ -267,6 +334,13 @@ fc_status fc_model_from_hf_config(fc_catalog *cat, const char *json, size_t len,
                         : cJSON_IsString(dt) ? dt->valuestring
                                              : NULL;
     const cJSON *nop = cJSON_GetObjectItemCaseSensitive(root, "_name_or_path");
+    const cJSON *texts[] = { mt, nop, dt, qm };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (has_control(texts[i])) {
+            st = fc__fail(err, FC_ERR_FIELD, "%s: field '%s' must not contain control characters",
+                          origin, texts[i]->string ? texts[i]->string : "?");
+            goto out;
+        }
     const char *repo = cJSON_IsString(nop) && nop->valuestring[0] ? nop->valuestring : NULL;
     /* display name: the repo, else the directory holding config.json */
     char name[256];

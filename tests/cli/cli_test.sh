@@ -80,17 +80,17 @@ commands)
   run 0 compare rtx4090x2 m3ultra-256 && check "multi-GPU side" has_out '2 x '
   run 2 compare rtx4090 && check "compare needs two" one_line_err
   run 2 compare rtx4090 m9ultra && check "compare unknown side" has_err 'unknown hardware'
-  (cd /tmp && "$BIN" compare rtx4090 m4pro-48 >/dev/null 2>&1); check "runs from any directory" test $? -eq 0
+  (cd /tmp && fc_run compare rtx4090 m4pro-48 >/dev/null 2>&1); check "runs from any directory" test $? -eq 0
   ;;
 catalogs)
   run 0 estimate my-gpu my-8b-finetune --catalog tests/fixtures/custom.json && check "user catalog extends" has_out 'My Lab GPU'
-  FITCHECK_CATALOG=tests/fixtures/custom.json "$BIN" show lab-gpu >"$out" 2>"$err"; check "FITCHECK_CATALOG" test $? -eq 0
+  FITCHECK_CATALOG=tests/fixtures/custom.json fc_run show lab-gpu >"$out" 2>"$err"; check "FITCHECK_CATALOG" test $? -eq 0
   run 2 list hardware --catalog tests/fixtures/bad-syntax.json && check "malformed JSON names file and line" has_err 'tests/fixtures/bad-syntax.json: malformed JSON at line 4' && check "nothing printed" empty_out
   run 2 list hardware --catalog tests/fixtures/bad-field.json && check "bad field named" has_err "tests/fixtures/bad-field.json: entry 'rtx4090': field 'bandwidth_gbs' must be a positive number" && check "one line" one_line_err
   run 2 list models --catalog tests/fixtures/bad-reference.json && check "unknown reference" has_err "entry 'ghost': field 'same_as'"
   run 2 list models --catalog tests/fixtures/no-such-file.json && check "missing file" has_err 'cannot open'
-  FITCHECK_CATALOG=tests/fixtures/bad-field.json "$BIN" list models >"$out" 2>"$err"; check "FITCHECK_CATALOG error exits 2" test $? -eq 2
-  "$BIN" list models >&- 2>"$err"; check "write error exits 2" test $? -eq 2
+  FITCHECK_CATALOG=tests/fixtures/bad-field.json fc_run list models >"$out" 2>"$err"; check "FITCHECK_CATALOG error exits 2" test $? -eq 2
+  fc_run list models >&- 2>"$err"; check "write error exits 2" test $? -eq 2
   ;;
 *) echo "unknown group $GROUP"; exit 2 ;;
 esac
