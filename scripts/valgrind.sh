@@ -3,7 +3,9 @@
 #
 # Builds fitcheck without sanitizers (Debug, in BUILD_DIR, default
 # build-valgrind) and runs the CLI test scripts -- tests/cli/cli_test.sh (every
-# group), tests/input/input_test.sh (every group) and the bad-input corpus
+# group), tests/input/input_test.sh (every group), the users/machines tests
+# (tests/serving), cost (tests/cost), charts (tests/render: text, svg, html)
+# and the bad-input corpus
 # tests/bad/run_bad.sh -- plus 'validate --cross-validate' and 'calibrate' on
 # tests/measured, with every fitcheck invocation wrapped (FITCHECK_WRAPPER,
 # read by tests/cli_lib.sh and run_bad.sh) in
@@ -61,6 +63,13 @@ for g in basics list estimate commands catalogs; do
 done
 for g in check files plan recommend local; do
   step "input $g" bash tests/input/input_test.sh "$bin" "$jsoncheck" "$g" "$gguf_gen"
+done
+step "serving" bash tests/serving/serving_test.sh "$bin" "$jsoncheck"
+for g in formats api errors compare; do
+  step "cost $g" bash tests/cost/cost_test.sh "$bin" "$jsoncheck" "$g"
+done
+for g in text svg html; do
+  step "render $g" bash tests/render/render_test.sh "$bin" "$jsoncheck" "$g"
 done
 BAD_TIMEOUT=600 step "bad inputs" bash tests/bad/run_bad.sh "$bin" tests/bad/cases.txt
 measured() { # the fitting paths, which the scripts above do not reach
