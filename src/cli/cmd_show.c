@@ -69,8 +69,9 @@ int cmd_show(cli *c, view *v)
                 strncat(kinds, fc_kind_name((fc_kind)k), sizeof kinds - strlen(kinds) - 1);
             }
     if (hits == 0) {
-        fc_error err, first_err;
-        first_err.msg[0] = '\0';
+        fc_error err, ambiguous;
+        ambiguous.msg[0] = '\0';
+        char closest[FC_ERROR_MSG_MAX] = ""; /* "hardware rtx4090, rtx4080; model ..." */
         for (int k = 0; k < FC_KIND_COUNT; k++) {
             size_t i;
             fc_status st = fc_catalog_find(c->cat, (fc_kind)k, name, &i, &err);
@@ -81,13 +82,27 @@ int cmd_show(cli *c, view *v)
                 }
                 strncat(kinds, hits > 1 ? ", " : "", sizeof kinds - strlen(kinds) - 1);
                 strncat(kinds, fc_kind_name((fc_kind)k), sizeof kinds - strlen(kinds) - 1);
-            } else if (st == FC_ERR_AMBIGUOUS || (!first_err.msg[0] && strstr(err.msg, "did you mean"))) {
-                first_err = err;
+            } else if (st == FC_ERR_AMBIGUOUS) {
+                if (!ambiguous.msg[0])
+                    ambiguous = err;
+            } else {
+                /* every kind's own suggestions, named by kind */
+                const char *dym = strstr(err.msg, "did you mean ");
+                if (dym) {
+                    dym += strlen("did you mean ");
+                    size_t len = strcspn(dym, "?)");
+                    size_t used = strlen(closest);
+                    snprintf(closest + used, sizeof closest - used, "%s%s %.*s", used ? "; " : "",
+                             fc_kind_name((fc_kind)k), (int)len, dym);
+                }
             }
         }
         if (hits == 0) {
-            if (first_err.msg[0])
-                return cli_error(c, "show: %s", first_err.msg);
+            if (ambiguous.msg[0])
+                return cli_error(c, "show: %s", ambiguous.msg);
+            if (closest[0])
+                return cli_error(c, "show: no catalog entry named '%s' (closest: %s)", name,
+                                 closest);
             return cli_error(c, "show: no catalog entry named '%s' (see 'fitcheck list')", name);
         }
     }

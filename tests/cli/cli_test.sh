@@ -39,7 +39,7 @@ list)
   run 0 show rtx4090 && check "show" has_out 'bandwidth_gbs'
   run 0 show "RTX 4090" --format json && check "show by name" json_ok entry.id kind
   run 0 show q4_k_m && check "show quant" has_out 'bpw'
-  run 2 show rtx4099 && check "show unknown suggests" has_err 'did you mean'
+  run 2 show rtx4099 && check "show unknown suggests, by kind" has_err 'closest: hardware rtx4090'
   ;;
 estimate)
   keys="hardware.id hardware.name hardware.count model.id model.name quant context prompt_tokens gen_tokens verdict fits memory.weights_bytes memory.kv_cache_bytes memory.overhead_bytes memory.total_bytes memory.available_bytes memory.offloaded_bytes prefill_tokens_per_s decode_tokens_per_s time_to_first_token_s max_context"
