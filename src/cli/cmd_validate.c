@@ -955,6 +955,28 @@ static void add_row_cells(view *v, block *t, const measured_row *r, bool cv)
     }
 }
 
+/* The rows set aside by the exclusion list (excluded) or not understood
+ * (!excluded), each with its reason. */
+static void reason_table(view *v, const char *title, const measured_set *set, bool excluded)
+{
+    static const char *const cols[] = { "Line|line|r", "Source|source_id", "Hardware|hardware",
+                                        "Metric|metric", "Reason|reason" };
+    block *t = view_table(v, title, 5, cols);
+    for (size_t i = 0; i < set->n; i++) {
+        const measured_row *r = &set->rows[i];
+        if (excluded ? !(r->resolved && r->excluded) : r->resolved)
+            continue;
+        cell *cl = table_row(v, t);
+        if (!cl)
+            break;
+        cell_num(v, &cl[0], (double)r->line, 0, NULL);
+        cell_text(v, &cl[1], r->f[MF_SOURCE]);
+        cell_text(v, &cl[2], r->f[MF_HARDWARE]);
+        cell_text(v, &cl[3], r->f[MF_METRIC]);
+        cell_text(v, &cl[4], excluded ? r->excluded : r->why);
+    }
+}
+
 int cmd_validate(cli *c, view *v)
 {
     const char *path = c->a.pos[0];
@@ -1094,40 +1116,10 @@ int cmd_validate(cli *c, view *v)
             if (set.rows[i].resolved && !set.rows[i].excluded)
                 add_row_cells(v, tr, &set.rows[i], cv);
     }
-    static const char *const ex_cols[] = { "Line|line|r", "Source|source_id", "Hardware|hardware",
-                                           "Metric|metric", "Reason|reason" };
-    if (n_excl > 0) {
-        block *te = view_table(v, "Set aside (exclusion list)", 5, ex_cols);
-        for (size_t i = 0; i < set.n; i++) {
-            const measured_row *r = &set.rows[i];
-            if (!r->resolved || !r->excluded)
-                continue;
-            cell *cl = table_row(v, te);
-            if (!cl)
-                break;
-            cell_num(v, &cl[0], (double)r->line, 0, NULL);
-            cell_text(v, &cl[1], r->f[MF_SOURCE]);
-            cell_text(v, &cl[2], r->f[MF_HARDWARE]);
-            cell_text(v, &cl[3], r->f[MF_METRIC]);
-            cell_text(v, &cl[4], r->excluded);
-        }
-    }
-    if (n_unres > 0) {
-        block *tu = view_table(v, "Unresolved rows", 5, ex_cols);
-        for (size_t i = 0; i < set.n; i++) {
-            const measured_row *r = &set.rows[i];
-            if (r->resolved)
-                continue;
-            cell *cl = table_row(v, tu);
-            if (!cl)
-                break;
-            cell_num(v, &cl[0], (double)r->line, 0, NULL);
-            cell_text(v, &cl[1], r->f[MF_SOURCE]);
-            cell_text(v, &cl[2], r->f[MF_HARDWARE]);
-            cell_text(v, &cl[3], r->f[MF_METRIC]);
-            cell_text(v, &cl[4], r->why);
-        }
-    }
+    if (n_excl > 0)
+        reason_table(v, "Set aside (exclusion list)", &set, true);
+    if (n_unres > 0)
+        reason_table(v, "Unresolved rows", &set, false);
     free(buf);
     measured_free(&set);
     return EXIT_OK;
